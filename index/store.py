@@ -1,0 +1,351 @@
+"""The on-disk index: one folder holding generations, each a complete, checksummed, self-describing index.
+
+Layout of an index folder (the path given as --index)::
+
+    CURRENT               name of the live generation ("gen-000004"); replaced atomically
+    gen-000004/           the live generation
+        manifest.json     format version, model, dimension, counts, settings, file checksums, documents
+        chunks.jsonl      one passage a line (Chunk fields)
+        vectors.npy       float32 (n_chunks, dim) passage vectors, row i = line i of chunks.jsonl
+        vectors.faiss     the FAISS index over vectors.npy
+        sentences.jsonl   per chunk: the sentences used for highlighting
+        sentence_vectors.npy
+    gen-000003/           the previous good generation, kept for rollback
+
+A generation is written under a temporary name, fsynced, verified, then renamed into place; only then
+is CURRENT switched (write + os.replace). A crash at any point leaves the last good generation live.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ingest.records import Chunk, DocumentMeta
+
+FORMAT_VERSION = 1
+CURRENT_FILE = "CURRENT"
+MANIFEST_FILE = "manifest.json"
+GENERATION_PREFIX = "gen-"
+KEEP_GENERATIONS = 2  # the live one and one to roll back to
+
+
+class IndexStoreError(Exception):
+    """Base class of the index layer's errors; messages name the path and say what to do."""
+
+
+class IndexNotFoundError(IndexStoreError):
+    pass
+
+
+class IndexCorruptError(IndexStoreError):
+    pass
+
+
+class IndexFormatError(IndexStoreError):
+    pass
+
+
+class ModelMismatchError(IndexStoreError):
+    pass
+
+
+@dataclass
+class Manifest:
+    """What a generation says about itself; written last, read first."""
+
+    format_version: int
+    created: str
+    model: dict  # {"name", "dimension", "fingerprint"}
+    counts: dict  # {"documents", "chunks", "sentences"}
+    settings: dict  # chunking and index settings used to build it
+    files: dict  # {file name: {"sha256", "bytes"}}
+    documents: list[dict] = field(default_factory=list)  # DocumentMeta dicts
+    versions: dict = field(default_factory=dict)  # library versions that wrote it
+
+    def to_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
+    """Gives the hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(chunk_size), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_bytes_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _library_versions() -> dict:
+    import faiss
+
+    return {"faiss": faiss.__version__, "numpy": np.__version__, "puente_format": FORMAT_VERSION}
+
+
+@dataclass
+class IndexData:
+    """A generation loaded in memory: what the searcher needs."""
+
+    path: Path
+    manifest: Manifest
+    chunks: list[Chunk]
+    documents: dict[str, DocumentMeta]
+    vectors: np.ndarray
+    faiss_index: object
+    sentences: list[list[str]]
+    sentence_vectors: np.ndarray
+    sentence_offsets: np.ndarray  # sentences of chunk i are rows offsets[i]:offsets[i+1]
+
+
+def live_generation(index_dir: Path) -> Path:
+    """Gives the folder of the live generation, or raises IndexNotFoundError."""
+    index_dir = Path(index_dir)
+    current = index_dir / CURRENT_FILE
+    if not current.is_file():
+        raise IndexNotFoundError(
+            f"No index at {index_dir}: build one with `python -m ingest --index {index_dir}`."
+        )
+    name = current.read_text(encoding="utf-8").strip()
+    generation = index_dir / name
+    if not name.startswith(GENERATION_PREFIX) or not generation.is_dir():
+        raise IndexCorruptError(
+            f"{current} names generation {name!r}, which is missing; "
+            f"roll back with `python -m ingest --rollback --index {index_dir}` or rebuild."
+        )
+    return generation
+
+
+def list_generations(index_dir: Path) -> list[Path]:
+    """Gives the complete generations of an index, oldest first."""
+    index_dir = Path(index_dir)
+    if not index_dir.is_dir():
+        return []
+    gens = [p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith(GENERATION_PREFIX)]
+    return sorted(gens, key=lambda p: p.name)
+
+
+def read_manifest(generation: Path) -> Manifest:
+    """Gives a generation's manifest, refusing unknown formats."""
+    path = Path(generation) / MANIFEST_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise IndexCorruptError(f"{path} is missing: the index generation is incomplete; rebuild it.") from exc
+    except json.JSONDecodeError as exc:
+        raise IndexCorruptError(f"{path} is not valid JSON ({exc.msg}); rebuild the index.") from exc
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexFormatError(
+            f"The index at {generation} has format version {version}, this Puente reads {FORMAT_VERSION}: "
+            f"rebuild it with `python -m ingest`."
+        )
+    known = Manifest.__dataclass_fields__
+    return Manifest(**{k: v for k, v in data.items() if k in known})
+
+
+def verify_files(generation: Path, manifest: Manifest) -> None:
+    """Checks every file the manifest lists against its size and checksum; raises IndexCorruptError."""
+    for name, expected in manifest.files.items():
+        path = Path(generation) / name
+        if not path.is_file():
+            raise IndexCorruptError(f"{path} is missing; rebuild the index with `python -m ingest`.")
+        if path.stat().st_size != expected["bytes"]:
+            raise IndexCorruptError(
+                f"{path} has {path.stat().st_size} bytes, the manifest says {expected['bytes']} "
+                f"(truncated or altered); rebuild the index with `python -m ingest`."
+            )
+        if sha256_file(path) != expected["sha256"]:
+            raise IndexCorruptError(
+                f"{path} does not match its checksum (altered); rebuild the index with `python -m ingest`."
+            )
+
+
+def check_model(manifest: Manifest, model_info, generation: Path) -> None:
+    """Refuses to pair an index with a model other than the one that built it."""
+    built = manifest.model
+    if built.get("name") != model_info.name or built.get("fingerprint") != model_info.fingerprint:
+        raise ModelMismatchError(
+            f"The index at {generation} was built with model {built.get('name')!r} "
+            f"(fingerprint {str(built.get('fingerprint'))[:12]}), not {model_info.name!r} "
+            f"(fingerprint {model_info.fingerprint[:12]}): rebuild it with "
+            f"`python -m ingest --model {model_info.name}` or search with --model {built.get('name')}."
+        )
+
+
+def load_generation(generation: Path, *, verify: bool = True) -> IndexData:
+    """Gives a generation loaded into memory, after checking its files against the manifest."""
+    import faiss
+
+    generation = Path(generation)
+    manifest = read_manifest(generation)
+    if verify:
+        verify_files(generation, manifest)
+    chunks = [Chunk.from_dict(row) for row in _read_jsonl(generation / "chunks.jsonl")]
+    vectors = np.load(generation / "vectors.npy")
+    faiss_index = faiss.read_index(str(generation / "vectors.faiss"))
+    sentence_rows = _read_jsonl(generation / "sentences.jsonl")
+    sentence_vectors = np.load(generation / "sentence_vectors.npy")
+    counts = manifest.counts
+    if not (len(chunks) == vectors.shape[0] == faiss_index.ntotal == counts["chunks"] == len(sentence_rows)):
+        raise IndexCorruptError(
+            f"The index at {generation} holds {len(chunks)} passages but {vectors.shape[0]} vectors "
+            f"({faiss_index.ntotal} in FAISS, manifest says {counts['chunks']}); rebuild it."
+        )
+    sentences = [row["sentences"] for row in sentence_rows]
+    offsets = np.zeros(len(sentences) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(s) for s in sentences])
+    if offsets[-1] != sentence_vectors.shape[0]:
+        raise IndexCorruptError(f"The sentence vectors of {generation} do not match its sentences; rebuild it.")
+    documents = {d["doc_id"]: DocumentMeta.from_dict(d) for d in manifest.documents}
+    return IndexData(generation, manifest, chunks, documents, vectors, faiss_index,
+                     sentences, sentence_vectors, offsets)
+
+
+def _next_generation_name(index_dir: Path) -> str:
+    numbers = [int(p.name[len(GENERATION_PREFIX):]) for p in list_generations(index_dir)
+               if p.name[len(GENERATION_PREFIX):].isdigit()]
+    return f"{GENERATION_PREFIX}{(max(numbers) + 1 if numbers else 1):06d}"
+
+
+def build_faiss(vectors: np.ndarray, settings: dict):
+    """Gives a FAISS index over normalised vectors: inner product equals cosine for unit vectors."""
+    import faiss
+
+    dim = vectors.shape[1]
+    kind = settings.get("faiss", "flat")
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, settings.get("hnsw_m", 32), faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = settings.get("hnsw_ef_construction", 80)
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def write_generation(
+    index_dir: Path,
+    *,
+    documents: list[DocumentMeta],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    sentences: list[list[str]],
+    sentence_vectors: np.ndarray,
+    model_info,
+    settings: dict,
+) -> Path:
+    """Writes a new generation beside the live one, verifies it and makes it live; gives its folder."""
+    import faiss
+
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=index_dir))
+    try:
+        _write_jsonl(staging / "chunks.jsonl", (c.to_dict() for c in chunks))
+        _write_jsonl(staging / "sentences.jsonl", ({"chunk_id": c.chunk_id, "sentences": s}
+                                                    for c, s in zip(chunks, sentences)))
+        _save_npy(staging / "vectors.npy", vectors)
+        _save_npy(staging / "sentence_vectors.npy", sentence_vectors)
+        faiss_bytes = faiss.serialize_index(build_faiss(vectors, settings)).tobytes()
+        _write_bytes_synced(staging / "vectors.faiss", faiss_bytes)
+        files = {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
+                 for p in sorted(staging.iterdir())}
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            model={"name": model_info.name, "dimension": model_info.dimension,
+                   "fingerprint": model_info.fingerprint},
+            counts={"documents": len(documents), "chunks": len(chunks),
+                    "sentences": int(sentence_vectors.shape[0])},
+            settings=settings,
+            files=files,
+            documents=[d.to_dict() for d in documents],
+            versions=_library_versions(),
+        )
+        _write_bytes_synced(staging / MANIFEST_FILE,
+                            json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
+        _fsync_dir(staging)
+        load_generation(staging)  # verify what was written before it can go live
+        generation = index_dir / _next_generation_name(index_dir)
+        os.rename(staging, generation)
+        _fsync_dir(index_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    switch_to(index_dir, generation)
+    prune_generations(index_dir)
+    return generation
+
+
+def _save_npy(path: Path, array: np.ndarray) -> None:
+    with open(path, "wb") as handle:
+        np.save(handle, np.ascontiguousarray(array, dtype=np.float32))
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def switch_to(index_dir: Path, generation: Path) -> None:
+    """Makes a generation live by replacing CURRENT atomically."""
+    tmp = Path(index_dir) / f".{CURRENT_FILE}.tmp"
+    _write_bytes_synced(tmp, (Path(generation).name + "\n").encode("utf-8"))
+    os.replace(tmp, Path(index_dir) / CURRENT_FILE)
+    _fsync_dir(Path(index_dir))
+
+
+def prune_generations(index_dir: Path, keep: int = KEEP_GENERATIONS) -> None:
+    """Removes old generations and abandoned staging folders, never the live one."""
+    live = live_generation(index_dir)
+    gens = list_generations(index_dir)
+    for old in gens[:-keep] if keep else gens:
+        if old != live:
+            shutil.rmtree(old, ignore_errors=True)
+    for staging in Path(index_dir).glob(".staging-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def rollback(index_dir: Path) -> Path:
+    """Makes the generation before the live one live again; gives its folder."""
+    live = live_generation(index_dir)
+    older = [g for g in list_generations(index_dir) if g.name < live.name]
+    if not older:
+        raise IndexNotFoundError(f"No earlier generation in {index_dir} to roll back to.")
+    previous = older[-1]
+    verify_files(previous, read_manifest(previous))
+    switch_to(index_dir, previous)
+    shutil.rmtree(live, ignore_errors=True)
+    return previous

@@ -1,0 +1,139 @@
+"""Cutting a document into passages: the units that are embedded, searched and cited."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.clean import Paragraph, _is_heading_line, clean_pages, is_list_item, is_url
+from ingest.records import Chunk, DocumentMeta, Page
+from ingest.gazetteer import COUNTRIES, countries_named  # noqa: F401  (COUNTRIES: re-exported)
+from ingest.structure import Section, build_sections
+
+_SENTENCE_END = re.compile(r"(?<=[.!?»”])\s+(?=[A-ZÁÉÍÓÚÑ¿¡«“(•0-9])")
+_MIN_WORDS = 8
+
+
+@dataclass
+class _Unit:
+    """Text that should stay together in a passage (a paragraph, or a list with its lead-in)."""
+
+    text: str
+    page: int | None
+    is_list: bool = False
+
+
+def word_count(text: str) -> int:
+    """Return the number of whitespace-separated words."""
+    return len(text.split())
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of a paragraph."""
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _units(paragraphs: list[Paragraph], max_words: int) -> list[_Unit]:
+    """Return paragraphs grouped so a lead-in line and its list items travel together while they fit."""
+    units: list[_Unit] = []
+    i = 0
+    while i < len(paragraphs):
+        para = paragraphs[i]
+        # a lead-in ends with ':' ('... durante la sesión:') or is a title in capitals ('BUENAS PRÁCTICAS ...')
+        introduces = para.text.rstrip().endswith(":") or _is_heading_line(para.text)
+        lead_in = introduces and i + 1 < len(paragraphs) and is_list_item(paragraphs[i + 1].text)
+        if not (lead_in or is_list_item(para.text)):
+            units.append(_Unit(para.text, para.page))
+            i += 1
+            continue
+        j = i + 1
+        while j < len(paragraphs) and (is_list_item(paragraphs[j].text) or is_url(paragraphs[j].text)):
+            j += 1
+        units.extend(_list_units(paragraphs[i:j], max_words, has_lead_in=lead_in))
+        i = j
+    return units
+
+
+def _list_units(items: list[Paragraph], max_words: int, *, has_lead_in: bool) -> list[_Unit]:
+    """Return a list cut into groups of at most max_words, each repeating the lead-in so it reads alone."""
+    lead = items[0].text if has_lead_in else None
+    body = items[1:] if has_lead_in else items
+    groups: list[_Unit] = []
+    current: list[Paragraph] = []
+    for item in body:
+        size = sum(word_count(p.text) for p in current) + word_count(item.text) + word_count(lead or "")
+        if current and size > max_words:
+            groups.append(_list_unit(lead, current))
+            current = []
+        current.append(item)
+    if current or lead:
+        groups.append(_list_unit(lead, current, page=items[0].page))
+    return groups
+
+
+def _list_unit(lead: str | None, items: list[Paragraph], page: int | None = None) -> _Unit:
+    """Return one list group as a unit, one item a line."""
+    lines = ([lead] if lead else []) + [p.text for p in items]
+    return _Unit("\n".join(lines), items[0].page if items else page, is_list=True)
+
+
+def _pieces(unit: _Unit, target_words: int, max_words: int, overlap_sentences: int) -> list[_Unit]:
+    """Return a unit longer than max_words cut at sentence boundaries, neighbours sharing overlap sentences."""
+    if word_count(unit.text) <= max_words:
+        return [unit]
+    sentences = split_sentences(unit.text)
+    pieces: list[_Unit] = []
+    current: list[str] = []
+    for sentence in sentences:
+        if current and word_count(" ".join(current + [sentence])) > target_words:
+            pieces.append(_Unit(" ".join(current), unit.page, unit.is_list))
+            current = current[-overlap_sentences:] if overlap_sentences else []
+            if word_count(" ".join(current + [sentence])) > max_words:
+                current = []
+        current.append(sentence)
+    if current:
+        pieces.append(_Unit(" ".join(current), unit.page, unit.is_list))
+    return pieces
+
+
+def _pack(units: list[_Unit], target_words: int, max_words: int) -> list[_Unit]:
+    """Return units packed into passages: grow while under target_words and within max_words."""
+    passages: list[_Unit] = []
+    for unit in units:
+        if passages:
+            last = passages[-1]
+            size = word_count(last.text) + word_count(unit.text)
+            small = word_count(unit.text) < _MIN_WORDS or word_count(last.text) < _MIN_WORDS
+            # a list of practices reads best as its own passage, not glued to the prose before it
+            same_kind = last.is_list == unit.is_list
+            if (same_kind and word_count(last.text) < target_words and size <= max_words) \
+                    or (small and size <= max_words * 1.25):
+                last.text = last.text + "\n" + unit.text
+                continue
+        passages.append(_Unit(unit.text, unit.page, unit.is_list))
+    return passages
+
+
+def chunk_sections(meta: DocumentMeta, sections: list[Section], *, target_words: int = 120,
+                   max_words: int = 200, overlap_sentences: int = 1) -> list[Chunk]:
+    """Return the passages of already-structured sections; passages never cross a section."""
+    chunks: list[Chunk] = []
+    for section in sections:
+        units = [piece for unit in _units(section.paragraphs, max_words)
+                 for piece in _pieces(unit, target_words, max_words, overlap_sentences)]
+        for passage in _pack(units, target_words, max_words):
+            text = passage.text.strip()
+            if not text:
+                continue
+            chunks.append(Chunk(chunk_id=f"{meta.doc_id}:{len(chunks):04d}", doc_id=meta.doc_id, text=text,
+                                section=section.heading, page=passage.page, part=section.part,
+                                countries=countries_named(text)))
+    return chunks
+
+
+def chunk_document(meta: DocumentMeta, pages: list[Page], *, target_words: int = 120, max_words: int = 200,
+                   overlap_sentences: int = 1) -> list[Chunk]:
+    """Return the passages of a document's raw pages: clean -> structure -> chunk."""
+    paragraphs = clean_pages([(page.number, page.text) for page in pages])
+    sections = build_sections(paragraphs)
+    return chunk_sections(meta, sections, target_words=target_words, max_words=max_words,
+                          overlap_sentences=overlap_sentences)

@@ -1,0 +1,257 @@
+"""The one gazetteer: member countries of the CRM and the CSM, and the organisations the reports name.
+
+Countries are matched on folded text (lowercase, no accents), so "Panamá", "PANAMA" and "Panama" are
+one country; each has a canonical Spanish name ("Panamá"), the name the index stores and shows.
+Organisations have a canonical Spanish acronym ("OIM") and their names and acronyms in both
+languages ("IOM", "International Organization for Migration"). Acronyms are matched with their
+capitals ("OIM", not the "oim" of a URL; "CAN", not the English verb); names are matched folded.
+
+Demonyms ("chilenos", "peruano") are not country names: a practice "for Venezuelans in Peru" does not
+say which country shared it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def fold(text: str) -> str:
+    """Return text lowercased without accents (the form every name is matched in)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def strip_accents(text: str) -> str:
+    """Return text without accents, case kept (the form acronyms are matched in)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# Canonical Spanish name -> spellings, folded; a space after a dot is optional ("ee. uu" is also "ee.uu").
+COUNTRIES: dict[str, tuple[str, ...]] = {
+    # CRM members
+    "Belice": ("belice", "belize"),
+    "Canadá": ("canada",),
+    "Costa Rica": ("costa rica",),
+    "El Salvador": ("el salvador",),
+    "Estados Unidos": ("estados unidos de america", "estados unidos", "united states of america", "united states",
+                       "ee. uu", "ee uu", "eeuu"),
+    "Guatemala": ("guatemala",),
+    "Honduras": ("honduras",),
+    "México": ("mexico", "mejico"),
+    "Nicaragua": ("nicaragua",),
+    "Panamá": ("panama",),
+    "República Dominicana": ("republica dominicana", "rep. dominicana", "dominican republic"),
+    # CSM members
+    "Argentina": ("argentina",),
+    "Bolivia": ("bolivia",),
+    "Brasil": ("brasil", "brazil"),
+    "Chile": ("chile",),
+    "Colombia": ("colombia",),
+    "Ecuador": ("ecuador",),
+    "Guyana": ("guyana",),
+    "Paraguay": ("paraguay",),
+    "Perú": ("peru",),
+    "Surinam": ("surinam", "suriname"),
+    "Uruguay": ("uruguay",),
+    "Venezuela": ("venezuela",),
+}
+CRM_MEMBERS = ("Belice", "Canadá", "Costa Rica", "El Salvador", "Estados Unidos", "Guatemala", "Honduras",
+               "México", "Nicaragua", "Panamá", "República Dominicana")
+CSM_MEMBERS = ("Argentina", "Bolivia", "Brasil", "Chile", "Colombia", "Ecuador", "Guyana", "Paraguay", "Perú",
+               "Surinam", "Uruguay", "Venezuela")
+ENGLISH_NAMES = {
+    "Belice": "Belize", "Canadá": "Canada", "Costa Rica": "Costa Rica", "El Salvador": "El Salvador",
+    "Estados Unidos": "United States", "Guatemala": "Guatemala", "Honduras": "Honduras", "México": "Mexico",
+    "Nicaragua": "Nicaragua", "Panamá": "Panama", "República Dominicana": "Dominican Republic",
+    "Argentina": "Argentina", "Bolivia": "Bolivia", "Brasil": "Brazil", "Chile": "Chile", "Colombia": "Colombia",
+    "Ecuador": "Ecuador", "Guyana": "Guyana", "Paraguay": "Paraguay", "Perú": "Peru", "Surinam": "Suriname",
+    "Uruguay": "Uruguay", "Venezuela": "Venezuela",
+}
+# Acronyms matched with their capitals only: folded, "usa" is also the Spanish verb.
+COUNTRY_ACRONYMS: dict[str, tuple[str, ...]] = {"Estados Unidos": ("USA", "U.S.A.", "U.S.", "EUA")}
+# US states and cities that carry a member's name without being it.
+_NOT_THE_COUNTRY = r"(?<!nuevo )(?<!new )"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation the reports name: canonical (Spanish) acronym, names and acronyms in both languages."""
+
+    key: str  # canonical acronym, Spanish: "OIM"
+    name_es: str
+    name_en: str
+    acronyms: tuple[str, ...] = ()  # matched with their capitals; key included
+    names: tuple[str, ...] = ()  # further spellings of the name, matched folded
+    kind: str = "international"  # "international", "regional process", "regional bloc", "civil society"
+
+    @property
+    def label(self) -> str:
+        """Return 'OIM (IOM)': the Spanish acronym with the English one when it differs."""
+        english = [a for a in self.acronyms if a != self.key]
+        return f"{self.key} ({english[0]})" if english else self.key
+
+
+ORGANISATIONS: tuple[Organisation, ...] = (
+    Organisation("OIM", "Organización Internacional para las Migraciones", "International Organization for Migration",
+                 ("OIM", "IOM"), ("organizacion internacional para las migraciones",
+                                  "international organisation for migration")),
+    Organisation("ACNUR", "Alto Comisionado de las Naciones Unidas para los Refugiados",
+                 "Office of the United Nations High Commissioner for Refugees", ("ACNUR", "UNHCR"),
+                 ("agencia de la onu para los refugiados", "un refugee agency",
+                  "united nations high commissioner for refugees")),
+    Organisation("OIT", "Organización Internacional del Trabajo", "International Labour Organization",
+                 ("OIT", "ILO"), ("international labor organization", "international labour organisation")),
+    Organisation("UNICEF", "Fondo de las Naciones Unidas para la Infancia", "United Nations Children's Fund",
+                 ("UNICEF",), ("united nations childrens fund",)),
+    Organisation("OEA", "Organización de los Estados Americanos", "Organization of American States",
+                 ("OEA", "OAS"), ("organizacion de estados americanos", "organisation of american states")),
+    Organisation("CICR", "Comité Internacional de la Cruz Roja", "International Committee of the Red Cross",
+                 ("CICR", "ICRC")),
+    Organisation("ONUDD", "Oficina de las Naciones Unidas contra la Droga y el Delito",
+                 "United Nations Office on Drugs and Crime", ("ONUDD", "UNODC")),
+    Organisation("PNUD", "Programa de las Naciones Unidas para el Desarrollo", "United Nations Development Programme",
+                 ("PNUD", "UNDP"), ("united nations development program",)),
+    Organisation("UNFPA", "Fondo de Población de las Naciones Unidas", "United Nations Population Fund",
+                 ("UNFPA",)),
+    Organisation("ONU Mujeres", "ONU Mujeres", "UN Women", (), ("onu mujeres", "un women")),
+    Organisation("RNUM", "Red de las Naciones Unidas sobre Migración", "United Nations Network on Migration",
+                 ("RNUM", "UNNM"), ("red de las naciones unidas sobre la migracion", "un network on migration")),
+    Organisation("CEPAL", "Comisión Económica para América Latina y el Caribe",
+                 "Economic Commission for Latin America and the Caribbean", ("CEPAL", "ECLAC")),
+    Organisation("BID", "Banco Interamericano de Desarrollo", "Inter-American Development Bank", ("BID", "IDB")),
+    Organisation("Banco Mundial", "Banco Mundial", "World Bank", (), ("banco mundial", "world bank")),
+    Organisation("INTERPOL", "Organización Internacional de Policía Criminal",
+                 "International Criminal Police Organization", ("INTERPOL",), ("interpol",)),
+    Organisation("SEGIB", "Secretaría General Iberoamericana", "Ibero-American General Secretariat", ("SEGIB",)),
+    Organisation("SELA", "Sistema Económico Latinoamericano y del Caribe",
+                 "Latin American and Caribbean Economic System", ("SELA",)),
+    Organisation("WOCCU", "Consejo Mundial de Cooperativas de Ahorro y Crédito", "World Council of Credit Unions",
+                 ("WOCCU",), ("consejo mundial de cooperativas",)),
+    Organisation("CRM", "Conferencia Regional sobre Migración", "Regional Conference on Migration", ("CRM", "RCM"),
+                 ("conferencia regional sobre migraciones",), "regional process"),
+    Organisation("CSM", "Conferencia Suramericana sobre Migraciones", "South American Conference on Migration",
+                 ("CSM", "SACM"), ("conferencia sudamericana sobre migraciones",
+                                   "south american conference on migrations"), "regional process"),
+    Organisation("RROCM", "Red Regional de Organizaciones Civiles para las Migraciones",
+                 "Regional Network of Civil Society Organizations for Migration", ("RROCM", "RNCOM"),
+                 ("red regional de organizaciones civiles sobre migracion",
+                  "regional network of civil organizations for migration"), "civil society"),
+    Organisation("SICA", "Sistema de la Integración Centroamericana", "Central American Integration System",
+                 ("SICA",), (), "regional bloc"),
+    Organisation("MERCOSUR", "Mercado Común del Sur", "Southern Common Market", ("MERCOSUR", "MERCOSUL"),
+                 ("mercosur", "mercosul"), "regional bloc"),
+    Organisation("CAN", "Comunidad Andina", "Andean Community", ("CAN",), (), "regional bloc"),
+    Organisation("Alianza del Pacífico", "Alianza del Pacífico", "Pacific Alliance", (), (), "regional bloc"),
+)
+_ORGANISATION_BY_KEY = {org.key: org for org in ORGANISATIONS}
+
+# National bodies that the lists of practices name instead of their country ("Plan Vuelta a la Patria -
+# MPPRE"): the practice was shared by that country.
+NATIONAL_BODIES: dict[str, str] = {
+    "MPPRE": "Venezuela",  # Ministerio del Poder Popular para Relaciones Exteriores
+    "SENAFRONT": "Panamá",  # Servicio Nacional de Fronteras
+    "CONATT": "Costa Rica",  # Coalición Nacional contra el Tráfico Ilícito de Migrantes y la Trata de Personas
+    "CIPRAT": "Colombia",  # Comisión Intersectorial para la Respuesta Rápida a las Alertas Tempranas
+    "CICEST": "Honduras",  # Comisión Interinstitucional contra la Explotación Sexual Comercial y Trata
+}
+
+
+def _spelling_pattern(spelling: str) -> str:
+    """Return a regex for a folded spelling: any run of spaces, none needed after a dot."""
+    parts = []
+    for index, char in enumerate(spelling):
+        if char == " ":
+            parts.append(r"\s*" if spelling[index - 1:index] == "." else r"\s+")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def _word_regex(alternatives: list[str], *, flags: int = 0) -> re.Pattern:
+    return re.compile(r"(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])", flags)
+
+
+_COUNTRY_PATTERNS = [
+    (name, _word_regex([_NOT_THE_COUNTRY + _spelling_pattern(s) for s in spellings]),
+     _word_regex([re.escape(a) for a in COUNTRY_ACRONYMS[name]]) if name in COUNTRY_ACRONYMS else None)
+    for name, spellings in COUNTRIES.items()
+]
+_ORGANISATION_PATTERNS = [
+    (org.key,
+     _word_regex([re.escape(a) for a in org.acronyms]) if org.acronyms else None,
+     _word_regex([_spelling_pattern(fold(n)) for n in (org.name_es, org.name_en, *org.names)]))
+    for org in ORGANISATIONS
+]
+_BODY_PATTERNS = [(body, country, _word_regex([re.escape(body)])) for body, country in NATIONAL_BODIES.items()]
+
+
+def countries_named(text: str, *, text_order: bool = False) -> list[str]:
+    """Return the member countries a text names, canonical Spanish names in gazetteer order.
+
+    With text_order, in the order the text first names them ("Guatemala /El Salvador" keeps Guatemala first).
+    """
+    folded, plain = fold(text), strip_accents(text)
+    found: list[tuple[int, str]] = []
+    for name, pattern, acronyms in _COUNTRY_PATTERNS:
+        # fold() and strip_accents() keep letters in place (bar ligatures), so positions compare
+        match = pattern.search(folded) or (acronyms.search(plain) if acronyms is not None else None)
+        if match:
+            found.append((match.start(), name))
+    if text_order:
+        found.sort(key=lambda pair: pair[0])
+    return [name for _, name in found]
+
+
+def countries_of_bodies(text: str) -> list[str]:
+    """Return the countries whose national bodies a text names by acronym ('MPPRE' -> 'Venezuela')."""
+    plain = strip_accents(text)
+    found = [country for _, country, pattern in _BODY_PATTERNS if pattern.search(plain)]
+    return [name for name in COUNTRIES if name in found]
+
+
+def organisations_named(text: str) -> list[str]:
+    """Return the canonical acronyms of the organisations a text names, in gazetteer order."""
+    plain, folded = strip_accents(text), fold(text)
+    return [key for key, acronyms, names in _ORGANISATION_PATTERNS
+            if (acronyms is not None and acronyms.search(plain)) or names.search(folded)]
+
+
+def canonical_country(value: str) -> str | None:
+    """Return the canonical Spanish name of a country given in Spanish or English, with or without accents.
+
+    The whole value must be the country ("panama", "Panamá", "PANAMA", "Dominican Republic",
+    "EE. UU."); None when it is not a member country.
+    """
+    folded = " ".join(fold(value).split()).strip(".")
+    if not folded:
+        return None
+    for name, pattern, _ in _COUNTRY_PATTERNS:
+        if pattern.fullmatch(folded):
+            return name
+    upper = folded.upper().replace(" ", "")
+    for name, acronyms in COUNTRY_ACRONYMS.items():
+        if upper in {a.rstrip(".") for a in acronyms} | {"US"}:
+            return name
+    named = countries_named(value)
+    # "República de Panamá", "the Republic of Chile": a short phrase naming one country is that country
+    return named[0] if len(named) == 1 and len(folded.split()) <= 5 else None
+
+
+def canonical_organisation(value: str) -> str | None:
+    """Return the canonical acronym of an organisation given by acronym or name in either language."""
+    stripped = strip_accents(value).strip()
+    for org in ORGANISATIONS:
+        if stripped.upper() in org.acronyms or fold(stripped) in {fold(n) for n in
+                                                                   (org.key, org.name_es, org.name_en, *org.names)}:
+            return org.key
+    return None
+
+
+def organisation(key: str) -> Organisation:
+    """Return the organisation with a canonical acronym; KeyError for an unknown one."""
+    return _ORGANISATION_BY_KEY[key]
+
+
+def country_in_english(name: str) -> str:
+    """Return the English name of a canonical (Spanish) country name."""
+    return ENGLISH_NAMES.get(name, name)

@@ -1,0 +1,213 @@
+"""Good-practice records: every item of the reports' lists of "buenas prácticas, políticas y herramientas".
+
+After each session the reports list what countries shared, in two formats:
+
+- 2024: ``Name | Country`` lines, several countries joined by ";", "/" or "y"
+  ("Acuerdo Centroamericano de Libre Movilidad (CA-4) | Guatemala /El Salvador /Honduras /Nicaragua");
+- 2023: bullets, ``• Name - Country``, ``• Name | Organisation Country (site.org)``, ``• Name Country``
+  or the name alone, sometimes with a "Véase <title of the linked page>" reference in the middle.
+
+The lists are found in the sections `ingest.structure.build_sections` gives, so a list the text layer
+prints before its session heading is already in its session (the structure module hands drop-capped
+bodies printed before a late heading to that heading). An item wrapped over two lines is joined here
+when cleaning left it in two paragraphs ("... | Defensoría" + "del Pueblo de Panamá").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ingest.clean import Paragraph, _is_heading_line, clean_pages, is_list_item, is_url
+from ingest.gazetteer import countries_named, countries_of_bodies, fold, organisations_named
+from ingest.records import DocumentMeta, Page
+from ingest.structure import Section, build_sections, heading_title
+
+_BULLET = re.compile(r"^(?:[•●▪◦‣∙]|[-–]|o(?=\s+[A-ZÁÉÍÓÚÑ]))\s*")
+_SITE = re.compile(r"\s*\(((?:www\.)?[\w-]+(?:\.[\w-]+)+)\)\s*$")  # "(iom.int)", "(defensoria.gob.pa)"
+_SEE_ALSO = re.compile(r"\s+[-–]\s+V[ée]ase\s+")  # "Liber App – Véase <title of the linked page>"
+_DASH_HOLDER = re.compile(r"\s+[-–]\s+(?=[^-–]+$)")  # the last " - " of "Name - Costa Rica"
+_MAX_TITLE_WORDS = 30
+_MAX_HOLDER_WORDS = 6
+# Sites the 2023 report cites in brackets after an item: the organisation that published it.
+_ORGANISATION_SITES = {"iom.int": "OIM", "unhcr.org": "ACNUR", "acnur.org": "ACNUR", "ilo.org": "OIT",
+                       "unicef.org": "UNICEF", "oas.org": "OEA", "icrc.org": "CICR", "unodc.org": "ONUDD",
+                       "undp.org": "PNUD", "sica.int": "SICA", "interpol.int": "INTERPOL"}
+
+
+@dataclass
+class PracticeRecord:
+    """One good practice, policy or tool a report lists, with who shared it and where the report says so."""
+
+    name: str  # the practice as named, without its holder ("Sistema de Alerta Temprana")
+    countries: list[str] = field(default_factory=list)  # canonical Spanish names of member countries
+    organisations: list[str] = field(default_factory=list)  # canonical acronyms ("OIM", "CRM", "SICA")
+    session: str | None = None  # part of the report: "session 3", "introductory session"
+    plenary: str | None = None  # "IV", "V"
+    year: int | None = None
+    doc_id: str = ""
+    section: str | None = None  # heading of the session
+    page: int | None = None
+    source_line: str = ""  # the item as printed (cleaned, wrapped lines joined)
+    holder: str = ""  # who the item credits, as printed ("Guatemala /El Salvador /Honduras /Nicaragua")
+    list_title: str = ""  # the lead-in of its list
+    practice_id: str = ""  # "<doc_id>:p<ordinal>"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PracticeRecord":
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def embedding_text(self) -> str:
+        """Return the text a record is embedded as: its name and who shared it."""
+        holders = self.countries + self.organisations or ([self.holder] if self.holder else [])
+        return f"{self.name} | {'; '.join(holders)}" if holders else self.name
+
+    def session_number(self) -> int | None:
+        """Return the session's number (3 for "session 3"), None for other parts."""
+        match = re.fullmatch(r"session (\d+)", self.session or "")
+        return int(match.group(1)) if match else None
+
+
+def is_list_title(text: str) -> bool:
+    """Return True for the lead-in of a list of practices ('Buenas prácticas, políticas y herramientas ...')."""
+    stripped = text.strip()
+    folded = fold(stripped)
+    if len(stripped.split()) > _MAX_TITLE_WORDS or is_list_item(stripped) or re.match(r"^\d", stripped):
+        return False
+    names_practices = "buenas practicas" in folded or "herramientas" in folded
+    return names_practices and (stripped.endswith(":") or _is_heading_line(stripped))
+
+
+def extract_practices(meta: DocumentMeta, source: str | Path | list[Page] | list[Section]) -> list[PracticeRecord]:
+    """Return the practice records of a document, in report order.
+
+    Args:
+        meta: the document's metadata (doc_id, plenary, year are copied into every record).
+        source: the document as raw text, a file path, its pages, or the sections of
+            `ingest.structure.build_sections` (then nothing is cleaned twice).
+    """
+    records: list[PracticeRecord] = []
+    for section in _sections(source):
+        for title, items in practice_lists(section.paragraphs):
+            for item in items:
+                record = parse_item(item.text)
+                record.session, record.section, record.page = section.part, section.heading, item.page
+                record.plenary, record.year, record.doc_id = meta.plenary, meta.year, meta.doc_id
+                record.list_title = title
+                record.practice_id = f"{meta.doc_id}:p{len(records):03d}"
+                records.append(record)
+    return records
+
+
+def _sections(source) -> list[Section]:
+    """Return the sections of a source given as text, path, pages or sections."""
+    if isinstance(source, Path):
+        from ingest.readers import read_pages  # only a path needs reading
+
+        source = read_pages(source)
+    if isinstance(source, str):
+        source = [Page(None, source)]
+    if source and isinstance(source[0], Section):
+        return list(source)
+    return build_sections(clean_pages([(page.number, page.text) for page in source]))
+
+
+def practice_lists(paragraphs: list[Paragraph]) -> list[tuple[str, list[Paragraph]]]:
+    """Return the (lead-in, items) lists of practices among a section's paragraphs, wrapped items joined.
+
+    A list is the run of list items after a lead-in (URL paragraphs in between are skipped). A
+    run of at least two "Name | Holder" lines without a lead-in is a list too: that line format
+    is only used for practices.
+    """
+    lists: list[tuple[str, list[Paragraph]]] = []
+    i = 0
+    while i < len(paragraphs):
+        text = paragraphs[i].text.strip()
+        titled = is_list_title(text)
+        if not titled and not _is_pipe_item(text):
+            i += 1
+            continue
+        items, i = _collect_items(paragraphs, i + 1 if titled else i)
+        if titled or len(items) >= 2:
+            lists.append((text.rstrip(":").strip() if titled else "", items))
+    return lists
+
+
+def _is_pipe_item(text: str) -> bool:
+    return (" | " in text or text.endswith(" |")) and not is_url(text)
+
+
+def _collect_items(paragraphs: list[Paragraph], start: int) -> tuple[list[Paragraph], int]:
+    """Return the items from start on (continuation lines joined) and the index after the list."""
+    items: list[Paragraph] = []
+    j = start
+    while j < len(paragraphs):
+        text = paragraphs[j].text.strip()
+        if is_url(text):
+            j += 1
+            continue
+        if is_list_title(text):
+            break
+        if is_list_item(text) and not re.match(r"^\d", text):
+            items.append(Paragraph(text, paragraphs[j].page))
+        elif items and _continues(items[-1].text, text):
+            items[-1] = Paragraph(items[-1].text + " " + text, items[-1].page)
+        else:
+            break
+        j += 1
+    return items, j
+
+
+def _continues(item: str, text: str) -> bool:
+    """Return True when text is the second line of a wrapped item rather than the prose after the list."""
+    if heading_title(text) is not None or len(text.split()) > 20:
+        return False
+    dangling = item.rstrip().endswith(("|", " -", " –"))
+    return dangling or bool(re.match(r"^[a-záéíóúñü]", text))
+
+
+def parse_item(text: str) -> PracticeRecord:
+    """Return a record with the name, holder, countries and organisations of one printed item."""
+    source_line = " ".join(text.split())
+    body = _BULLET.sub("", source_line).strip()
+    name, holder = _split_holder(body)
+    see_also = _SEE_ALSO.split(name, maxsplit=1)
+    name, reference = see_also[0].strip(), (see_also[1].strip() if len(see_also) == 2 else "")
+    sites = [m.group(1) for m in (_SITE.search(name), _SITE.search(holder)) if m]
+    name, holder = _SITE.sub("", name).strip(), _SITE.sub("", holder).strip()
+    whole = f"{name} {reference} {holder}"
+    countries = (countries_named(holder, text_order=True) or countries_of_bodies(holder)
+                 or countries_named(whole, text_order=True) or countries_of_bodies(whole))
+    organisations = organisations_named(holder) + [o for o in organisations_named(f"{name} {reference}")
+                                                   if o not in organisations_named(holder)]
+    for site in sites:
+        key = next((org for domain, org in _ORGANISATION_SITES.items() if site.endswith(domain)), None)
+        if key and key not in organisations:
+            organisations.append(key)
+    return PracticeRecord(name=_tidy(name), countries=countries, organisations=organisations,
+                          source_line=source_line, holder=holder)
+
+
+def _split_holder(body: str) -> tuple[str, str]:
+    """Return (name, holder): the holder follows the last '|', or a last ' - ' when what follows names one."""
+    if "|" in body:
+        name, _, holder = body.rpartition("|")
+        return name.strip(), holder.strip()
+    parts = _DASH_HOLDER.split(body)
+    if len(parts) == 2:
+        candidate = _SITE.sub("", parts[1]).strip()
+        names_holder = (countries_named(candidate) or organisations_named(candidate)
+                        or countries_of_bodies(candidate))
+        if names_holder and len(candidate.split()) <= _MAX_HOLDER_WORDS:
+            return parts[0].strip(), parts[1].strip()
+    return body, ""
+
+
+def _tidy(name: str) -> str:
+    """Return a name without layout debris: spaces inside quotes, a closing full stop."""
+    name = re.sub(r"«\s+", "«", re.sub(r"\s+»", "»", name))
+    return name.rstrip(" .;,").strip()

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up Puente in .venv: CPU torch first (any other torch spec pulls GBs of CUDA wheels), then the project.
+# With --test, also the test extras and Debian's chromium for the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[ "${1:-}" = "--test" ] && want_tests=1
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+pip() { .venv/bin/python -m pip --disable-pip-version-check -q "$@"; }
+
+pip install torch==2.13.0
+if [ "$want_tests" = 1 ]; then
+    pip install -e ".[test]"
+    if [ ! -x /usr/bin/chromium ]; then
+        echo "Installing Debian's chromium for the browser tests..."
+        if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+        $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+    fi
+else
+    pip install -e .
+fi
+echo "Puente is set up in .venv"

@@ -1,0 +1,128 @@
+"""python -m search.evaluate QUERIES.jsonl: retrieval quality of the pipeline and of its parts, in one run.
+
+A passage is a hit when, both folded to lower case without accents and with every run of
+non-alphanumerics replaced by one space, it contains one of the query's gold phrases
+(the rule of shared/eval/README.md).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.lexical import fold
+
+MODES = ("lexical", "dense", "hybrid")
+
+
+def normalise(text: str) -> str:
+    """Gives text folded as the hit rule compares it."""
+    return " " + re.sub(r"[^a-z0-9]+", " ", fold(text)).strip() + " "
+
+
+def is_hit(passage: str, gold: list[str]) -> bool:
+    """Tells whether a passage contains one of the gold phrases under the hit rule."""
+    text = normalise(passage)
+    return any(normalise(g).strip() in text for g in gold)
+
+
+@dataclass
+class Scores:
+    """Per-query ranks summarised."""
+
+    n: int
+    hit1: float
+    hit5: float
+    mrr10: float
+    ndcg10: float
+
+    def row(self, label: str) -> str:
+        return (f"{label:<22} n={self.n:<4} hit@1={self.hit1:.3f}  hit@5={self.hit5:.3f}  "
+                f"MRR@10={self.mrr10:.3f}  nDCG@10={self.ndcg10:.3f}")
+
+
+def score_ranking(relevant: list[bool], n_relevant: int) -> tuple[float, float, float, float]:
+    """Gives hit@1, hit@5, reciprocal rank@10 and nDCG@10 of one ranked list of relevance flags."""
+    first = next((i for i, r in enumerate(relevant[:10]) if r), None)
+    dcg = sum(1.0 / math.log2(i + 2) for i, r in enumerate(relevant[:10]) if r)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(max(n_relevant, 1), 10)))
+    return (float(first == 0), float(first is not None and first < 5),
+            1.0 / (first + 1) if first is not None else 0.0, dcg / ideal)
+
+
+def summarise(rows: list[tuple[float, float, float, float]]) -> Scores:
+    n = len(rows)
+    if not n:
+        return Scores(0, 0, 0, 0, 0)
+    return Scores(n, *(sum(r[i] for r in rows) / n for i in range(4)))
+
+
+def load_queries(path: Path) -> list[dict]:
+    """Gives the queries of a JSONL file (fields id, lang, query, gold)."""
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def evaluate(searcher, queries: list[dict], modes=MODES) -> dict[str, dict[str, Scores]]:
+    """Gives, per mode and per language (plus "all"), the summarised scores; also the misses."""
+    per_query_relevant_counts = {}
+    results: dict[str, dict[str, Scores]] = {}
+    for mode in modes:
+        rows: dict[str, list] = {"all": []}
+        for q in queries:
+            hits = searcher.search(q["query"], k=10, mode=mode)
+            relevant = [is_hit(h.text, q["gold"]) for h in hits]
+            if q["id"] not in per_query_relevant_counts:
+                per_query_relevant_counts[q["id"]] = sum(is_hit(c.text, q["gold"]) for c in searcher.data.chunks)
+            scored = score_ranking(relevant, per_query_relevant_counts[q["id"]])
+            rows["all"].append(scored)
+            rows.setdefault(q.get("lang", "?"), []).append(scored)
+        results[mode] = {lang: summarise(r) for lang, r in rows.items()}
+    return results
+
+
+def misses(searcher, queries: list[dict], k: int = 5) -> list[str]:
+    """Gives the queries of the configured pipeline whose answer is not in the top k."""
+    out = []
+    for q in queries:
+        hits = searcher.search(q["query"], k=k)
+        if not any(is_hit(h.text, q["gold"]) for h in hits):
+            out.append(f"{q['id']} [{q.get('lang')}] {q['query']}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from index.paths import default_index_dir
+
+    parser = argparse.ArgumentParser(prog="python -m search.evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("queries", type=Path, help="JSONL file: id, lang, query, gold")
+    parser.add_argument("--index", type=Path, default=default_index_dir())
+    parser.add_argument("--show-misses", action="store_true", help="list the queries missed in the top 5")
+    args = parser.parse_args(argv)
+
+    from index.pipeline import PuenteError
+    from search.searcher import SearchError, Searcher
+
+    try:
+        searcher = Searcher.open(args.index)
+        queries = load_queries(args.queries)
+        results = evaluate(searcher, queries)
+    except (OSError, SearchError, *PuenteError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(queries)} queries from {args.queries}; index {searcher.data.path}")
+    for mode, by_lang in results.items():
+        for lang in ["all"] + sorted(k for k in by_lang if k != "all"):
+            print(by_lang[lang].row(f"{mode}/{lang}"))
+    if args.show_misses:
+        print("\nmissed in the top 5 (hybrid):")
+        print("\n".join(misses(searcher, queries)) or "none")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

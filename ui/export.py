@@ -1,0 +1,65 @@
+"""The results shown, as CSV and JSON files with full citations, written into a temporary folder."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import tempfile
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from search.records import Hit
+
+CSV_FIELDS = ("rank", "citation", "title", "plenary", "city", "year", "section", "part", "page",
+              "highlight", "text", "similarity", "score", "source", "doc_id", "chunk_id")
+
+# A spreadsheet runs a cell that starts with one of these as a formula; report text must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+_EXPORT_DIR: Path | None = None
+
+
+def export_dir() -> Path:
+    """Gives this process's folder for exports (created on first use)."""
+    global _EXPORT_DIR
+    if _EXPORT_DIR is None:
+        _EXPORT_DIR = Path(tempfile.mkdtemp(prefix="puente-exports-"))
+    return _EXPORT_DIR
+
+
+def export_records(hits: list[Hit]) -> list[dict]:
+    """Gives one plain dict per hit, in rank order, with its rank and human-readable citation."""
+    return [{"rank": rank, "citation": hit.citation(), **hit.to_dict()} for rank, hit in enumerate(hits, 1)]
+
+
+def write_exports(hits: list[Hit], query: str, filters: dict, directory: Path | None = None) -> tuple[Path, Path]:
+    """Gives the paths of a new CSV and a new JSON file holding the hits with their citations."""
+    folder = Path(directory or export_dir()) / uuid.uuid4().hex[:12]
+    folder.mkdir(parents=True)
+    stem = "puente-" + (re.sub(r"[^\w]+", "-", query, flags=re.UNICODE).strip("-")[:40] or "results")
+    records = export_records(hits)
+    csv_path, json_path = folder / f"{stem}.csv", folder / f"{stem}.json"
+    # utf-8-sig: spreadsheet programs then read the accents of the Spanish reports correctly.
+    with open(csv_path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: _cell(record.get(k)) for k in CSV_FIELDS})
+    document = {
+        "query": query,
+        "filters": {k: v for k, v in filters.items() if v not in (None, "", [])},
+        "exported": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "hits": records,
+    }
+    json_path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    return csv_path, json_path
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return str(value)

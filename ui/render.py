@@ -1,0 +1,144 @@
+"""Result cards and messages as HTML. Every piece of report text is escaped: nothing from a report is markup."""
+from __future__ import annotations
+
+import itertools
+import re
+from html import escape
+
+from search.records import Hit
+from ui.i18n import part_label, t
+
+# Below this cosine similarity (query to passage, multilingual-e5-small) even the best passage does not
+# answer the question: queries about topics absent from the reports score ~0.78-0.80 at best, answered
+# ones 0.83 and above (bench/ui_latency.py does not measure this; see weak_match_examples() in the tests).
+WEAK_MATCH_SIMILARITY = 0.815
+
+_runs = itertools.count(1)  # stamps each rendering so a browser (tests, bench) can tell new results from old
+
+
+def find_sentence(text: str, sentence: str) -> tuple[int, int] | None:
+    """Gives the (start, end) of sentence inside text, whatever the whitespace between its words; None if absent."""
+    words = sentence.split()
+    if not words:
+        return None
+    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return match.span() if match else None
+
+
+def passage_html(text: str, highlight: str) -> str:
+    """Gives a passage as escaped HTML with its best-answering sentence inside <mark>."""
+    span = find_sentence(text, highlight) if highlight else None
+    if span is None:
+        return escape(text)
+    start, end = span
+    return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
+
+
+def plenary_line(hit: Hit, lang: str) -> str:
+    """Gives "V Plenaria · Bogotá, Colombia · 2024" (plain text, not escaped)."""
+    parts = [t("plenary", lang, plenary=hit.plenary)] if hit.plenary else []
+    parts += [str(x) for x in (hit.city, hit.year) if x]
+    return " · ".join(parts)
+
+
+def location_line(hit: Hit, lang: str) -> str:
+    """Gives "Section: ... · Session 3 · p. 4" (plain text, not escaped)."""
+    parts = [f"{t('section', lang)}: {hit.section}"] if hit.section else []
+    if hit.part and hit.part not in ("front matter",):
+        label = part_label(hit.part, lang)
+        if not hit.section or label.lower() not in hit.section.lower():
+            parts.append(label)
+    parts.append(t("page", lang, page=hit.page) if hit.page is not None else t("unpaginated", lang))
+    return " · ".join(parts)
+
+
+def card_html(rank: int, hit: Hit, lang: str) -> str:
+    """Gives one result card: citation, passage with the best sentence marked, source, discreet score."""
+    similarity = f"{hit.similarity:.2f}" if hit.similarity is not None else "–"
+    score_title = f"{t('similarity', lang)} {similarity} · {t('score', lang)} {hit.score:.4f}"
+    source = (f'<div class="pc-source">{escape(t("source", lang))}: {escape(hit.source)}</div>'
+              if hit.source else "")
+    return (
+        f'<article class="pc-card" data-rank="{rank}" data-doc="{escape(hit.doc_id)}" '
+        f'data-plenary="{escape(hit.plenary or "")}">'
+        f'<div class="pc-head"><span class="pc-rank">{rank}</span>'
+        f'<div class="pc-cite"><div class="pc-title">{escape(hit.title)}</div>'
+        f'<div class="pc-plenary">{escape(plenary_line(hit, lang))}</div></div>'
+        f'<span class="pc-score" title="{escape(score_title)}">{escape(t("similarity", lang))} {similarity}</span>'
+        f'</div>'
+        f'<div class="pc-where">{escape(location_line(hit, lang))}</div>'
+        f'<div class="pc-text">{passage_html(hit.text, hit.highlight)}</div>'
+        f'{source}</article>'
+    )
+
+
+def results_html(hits: list[Hit], lang: str, *, query: str = "", summary: bool = True) -> str:
+    """Gives the results area: a count (or the no-results / weak-match notice) and the cards."""
+    run = next(_runs)
+    if not hits:
+        return _wrap(run, 0, message_html(t("no_results", lang), kind="empty"))
+    parts = []
+    if summary:
+        key = "count_one" if len(hits) == 1 else "count"
+        parts.append(f'<div class="pc-count">{escape(t(key, lang, n=len(hits), query=query))}</div>')
+    if is_weak(hits):
+        parts.append(message_html(t("weak_match", lang), kind="weak"))
+    parts += [card_html(rank, hit, lang) for rank, hit in enumerate(hits, 1)]
+    return _wrap(run, len(hits), "".join(parts))
+
+
+def is_weak(hits: list[Hit]) -> bool:
+    """Gives True when even the best passage is too far in meaning from the query to answer it."""
+    best = max((h.similarity for h in hits if h.similarity is not None), default=None)
+    return best is not None and best < WEAK_MATCH_SIMILARITY
+
+
+def message_html(message: str, *, kind: str = "error") -> str:
+    """Gives a notice (error, empty, weak, hint) as HTML, escaped."""
+    role = ' role="alert"' if kind == "error" else ""
+    return f'<div class="pc-msg pc-msg-{escape(kind)}"{role}>{escape(message)}</div>'
+
+
+def error_html(message: str) -> str:
+    """Gives the results area holding one error message."""
+    return _wrap(next(_runs), 0, message_html(message, kind="error"))
+
+
+def _wrap(run: int, count: int, inner: str) -> str:
+    return f'<div class="pc-results" data-run="{run}" data-count="{count}">{inner}</div>'
+
+
+CSS = """
+.pc-results {display: flex; flex-direction: column; gap: 12px;}
+.pc-count {font-size: 0.95em; color: var(--body-text-color-subdued);}
+.pc-card {border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 14px 16px;
+          background: var(--background-fill-primary); overflow-wrap: anywhere;}
+.pc-head {display: flex; align-items: flex-start; gap: 10px;}
+.pc-rank {flex: none; min-width: 1.8em; height: 1.8em; border-radius: 50%; text-align: center;
+          line-height: 1.8em; font-weight: 600; font-size: 0.85em;
+          background: var(--color-accent-soft); color: var(--color-accent);}
+.pc-cite {flex: 1; min-width: 0;}
+.pc-title {font-weight: 600; color: var(--body-text-color);}
+.pc-plenary {font-size: 0.9em; color: var(--body-text-color-subdued);}
+.pc-score {flex: none; font-size: 0.72em; color: var(--body-text-color-subdued); opacity: 0.8;
+           white-space: nowrap;}
+.pc-where {font-size: 0.85em; color: var(--body-text-color-subdued); margin: 6px 0 8px 0;}
+.pc-text {white-space: pre-line; line-height: 1.5;}
+.pc-text mark {background: #fff1a8; color: inherit; padding: 0 2px; border-radius: 2px;}
+.dark .pc-text mark {background: #6b5d00;}
+.pc-source {font-size: 0.75em; color: var(--body-text-color-subdued); margin-top: 8px;}
+.pc-msg {padding: 10px 14px; border-radius: 8px; border: 1px solid var(--border-color-primary);}
+.pc-msg-error {border-color: #d9534f; color: #a12622;}
+.pc-msg-weak {border-color: #e0b000; background: rgba(255, 220, 0, 0.08);}
+.pc-msg-empty, .pc-msg-hint {color: var(--body-text-color-subdued); font-style: italic;}
+.pc-compare-head {font-weight: 600; margin-bottom: 4px;}
+#results .html-container, #compare-left .html-container, #compare-right .html-container {padding: 0;}
+#pc-header {align-items: flex-start;}
+#pc-header h1 {margin: 0 0 4px 0;}
+#pc-lang {flex: none;}
+@media (max-width: 640px) {
+  #pc-header {flex-direction: column; gap: 8px;}
+  #pc-lang {width: 100%;}
+  .pc-card {padding: 10px 12px;}
+}
+"""

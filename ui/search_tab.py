@@ -1,0 +1,146 @@
+"""The Search tab: a question, filters, result cards with citations, CSV/JSON export, a shareable address."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import gradio as gr
+
+from search.records import Hit
+from search.searcher import MAX_QUERY_CHARS, SearchError
+from ui.export import write_exports
+from ui.i18n import DEFAULT_LANGUAGE, t
+from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
+from ui.render import error_html, results_html
+from ui.share import DEFAULT_K, FILTERS, MAX_K, UPDATE_URL_JS, read_shared_search
+
+EXAMPLES = [
+    "¿Qué propuso Chile sobre alertas tempranas?",
+    "What did Panama say about the Darién?",
+    "reconocimiento de calificaciones profesionales",
+    "Which countries shared practices on consular assistance?",
+    "regularización migratoria de personas venezolanas",
+    "labour migration and border management working group",
+]
+
+_FILTER_LABELS = {name: f"filter_{name}" for name in FILTERS}
+
+
+@dataclass
+class Shown:
+    """What the results area holds, kept so that it can be redrawn in the other language."""
+
+    query: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    message: tuple[str, dict] | None = None  # (text key, values) of a notice shown instead of results
+
+
+def query_problem(query: str) -> tuple[str, dict] | None:
+    """Gives the (text key, values) of what is wrong with a query before searching, or None."""
+    query = (query or "").strip()
+    if not query:
+        return ("empty_query", {})
+    if len(query) > MAX_QUERY_CHARS:
+        return ("too_long", {"n": len(query), "limit": MAX_QUERY_CHARS})
+    return None
+
+
+def search_hits(searcher, query: str, k: int, filters: dict) -> tuple[list[Hit], tuple[str, dict] | None]:
+    """Gives the hits for a query, or no hits and the (text key, values) of the notice explaining why."""
+    problem = query_problem(query)
+    if problem:
+        return [], problem
+    try:
+        return searcher.search(query.strip(), k=k, **filters), None
+    except SearchError as exc:
+        return [], ("search_failed", {"reason": str(exc)})
+
+
+def draw(shown: Shown | None, lang: str) -> str:
+    """Gives the results area for what is shown, in the interface language."""
+    if shown is None:
+        return ""
+    if shown.message:
+        key, values = shown.message
+        return error_html(t(key, lang, **values))
+    return results_html(shown.hits, lang, query=shown.query)
+
+
+def build_search_tab(page: PageContext) -> None:
+    """Builds the Search tab inside the current gr.Tabs and wires its events."""
+    lang0 = DEFAULT_LANGUAGE
+    with gr.Tab(t("tab_search", lang0), id="search", elem_id="tab-search") as tab:
+        with gr.Row(equal_height=True, elem_id="search-row"):
+            query = gr.Textbox(label=t("query", lang0), placeholder=t("query_placeholder", lang0), lines=1,
+                               max_lines=6, scale=5, min_width=200, elem_id="query", autofocus=True)
+            button = gr.Button(t("search_button", lang0), variant="primary", scale=1, min_width=100,
+                               elem_id="search-button")
+        examples = gr.Examples(EXAMPLES, inputs=[query], label=t("examples", lang0), elem_id="examples")
+        with gr.Accordion(t("filters", lang0), open=False, elem_id="filters") as accordion:
+            with gr.Row():
+                filters = [
+                    gr.Dropdown(page.facet_choices(name, lang0), value=[], multiselect=True,
+                                label=t(_FILTER_LABELS[name], lang0), info=t("filter_any", lang0),
+                                elem_id=f"filter-{name}", min_width=150,
+                                visible=bool(page.facet_values(name)))
+                    for name in FILTERS
+                ]
+            k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label=t("k", lang0), elem_id="k")
+        with gr.Row(elem_id="exports"):
+            csv_button = gr.DownloadButton(t("export_csv", lang0), visible=False, size="sm", scale=0,
+                                           min_width=150, elem_id="export-csv")
+            json_button = gr.DownloadButton(t("export_json", lang0), visible=False, size="sm", scale=0,
+                                            min_width=150, elem_id="export-json")
+        results = gr.HTML(elem_id="results")
+        shown = gr.State(None)
+
+    page.relabel(tab, lambda lang: gr.update(label=t("tab_search", lang)))
+    page.relabel(query, lambda lang: gr.update(label=t("query", lang), placeholder=t("query_placeholder", lang)))
+    page.relabel(button, lambda lang: gr.update(value=t("search_button", lang)))
+    page.relabel(examples.dataset, lambda lang: gr.update(label=t("examples", lang)))
+    page.relabel(accordion, lambda lang: gr.update(label=t("filters", lang)))
+    page.relabel(k, lambda lang: gr.update(label=t("k", lang)))
+    page.relabel(csv_button, lambda lang: gr.update(label=t("export_csv", lang)))
+    page.relabel(json_button, lambda lang: gr.update(label=t("export_json", lang)))
+    for name, dropdown in zip(FILTERS, filters):
+        page.relabel(dropdown, lambda lang, name=name: gr.update(
+            label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=page.facet_choices(name, lang)))
+
+    def outputs_for(shown_now: Shown, query_text: str, chosen: dict, lang: str):
+        """Gives the values of [results, shown, csv_button, json_button] for what is now shown."""
+        if shown_now.hits:
+            csv_path, json_path = write_exports(shown_now.hits, query_text, chosen)
+            exports = (gr.update(value=str(csv_path), visible=True), gr.update(value=str(json_path), visible=True))
+        else:
+            exports = (gr.update(value=None, visible=False), gr.update(value=None, visible=False))
+        return (draw(shown_now, lang), shown_now, *exports)
+
+    def run_search(query_text, *rest):
+        """Gives the results area, its state and the export buttons for a query and the chosen filters."""
+        *chosen_values, k_value, lang = rest
+        chosen = {name: list(v) for name, v in zip(FILTERS, chosen_values) if v}
+        hits, message = search_hits(page.searcher, query_text or "", int(k_value or DEFAULT_K), chosen)
+        return outputs_for(Shown(query=(query_text or "").strip(), hits=hits, message=message),
+                           query_text or "", chosen, lang)
+
+    def open_shared(lang, request: gr.Request):
+        """Gives the query, filters and results a shared address (?q=...&plenary=IV) asks for."""
+        known = {name: page.facet_values(name) for name in FILTERS}
+        shared = read_shared_search(request.query_params if request else {}, known)
+        if not shared.query:  # nothing shared: leave alone whatever the reader may already have typed
+            return tuple(gr.update() for _ in range(len(FILTERS) + 6))
+        fields = [shared.query, *[shared.filters.get(name, []) for name in FILTERS], shared.k]
+        return (*fields, *run_search(shared.query, *fields[1:], lang))
+
+    inputs = [query, *filters, k, page.lang]
+    outputs = [results, shown, csv_button, json_button]
+    events = dict(fn=run_search, inputs=inputs, outputs=outputs, concurrency_limit=SEARCH_CONCURRENCY,
+                  concurrency_id=SEARCH_CONCURRENCY_ID)
+    private = dict(api_visibility="private")
+    button.click(**events, api_name="search").then(None, inputs, None, js=UPDATE_URL_JS)
+    query.submit(**events, **private).then(None, inputs, None, js=UPDATE_URL_JS)
+    examples.load_input_event.then(**events, **private).then(None, inputs, None, js=UPDATE_URL_JS)
+    # On a language switch, redraw what is shown; with nothing shown yet, leave the area alone (a search
+    # started by a shared address may be about to fill it).
+    page.lang.change(lambda now, lang: gr.update() if now is None else draw(now, lang),
+                     [shown, page.lang], [results], queue=False, **private)
+    page.on_load(open_shared, [], [query, *filters, k, *outputs])
