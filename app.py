@@ -38,16 +38,23 @@ _SET_URL_LANGUAGE_JS = """
 """
 
 
-def ensure_index(index_dir: Path) -> None:
-    """Builds the index from corpus/ when none exists yet, printing progress to the terminal."""
+def ensure_index(index_dir: Path):
+    """Builds the index from corpus/ when none exists yet, with progress in the terminal.
+
+    Returns the embedder the build loaded (to search with, so the model loads once), or None.
+    """
+    from index.embedder import load_embedder
     from index.paths import DEFAULT_CORPUS_DIR
     from index.pipeline import build_from_paths
     from index.store import CURRENT_FILE
 
     if (Path(index_dir) / CURRENT_FILE).exists():
-        return
+        return None
     print(f"No index at {index_dir} yet: building it from {DEFAULT_CORPUS_DIR} ...", flush=True)
-    print(build_from_paths([DEFAULT_CORPUS_DIR], index_dir, progress=True).summary(), flush=True)
+    embedder = load_embedder()
+    summary = build_from_paths([DEFAULT_CORPUS_DIR], index_dir, embedder=embedder, progress=True)
+    print(summary.summary(), flush=True)
+    return embedder
 
 
 def build_ui(searcher):
@@ -92,6 +99,15 @@ def build_ui(searcher):
     return demo
 
 
+def theme():
+    """Gives the page's theme: sober blue, and system fonts, so that nothing is fetched from font hosts."""
+    fonts = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+    return gr.themes.Default(primary_hue="blue", neutral_hue="slate", font=fonts,
+                             font_mono=["ui-monospace", "Consolas", "monospace"]).set(
+        # blue-600 under white text: a contrast of 5:1 (blue-500, the default, is below 4.5:1)
+        button_primary_background_fill="*primary_600", button_primary_background_fill_hover="*primary_700")
+
+
 def _header(lang: str) -> str:
     return f"# {t('title', lang)}\n{t('subtitle', lang)}"
 
@@ -103,16 +119,16 @@ def main() -> int:
 
     index_dir = default_index_dir()
     try:
-        ensure_index(index_dir)
+        embedder = ensure_index(index_dir)
         print(f"Loading the index at {index_dir} and its model ...", flush=True)
-        searcher = Searcher.open(index_dir)
+        searcher = Searcher.open(index_dir, embedder=embedder)
     except PuenteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     demo = build_ui(searcher)
     port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     demo.queue(default_concurrency_limit=4)
-    demo.launch(server_name="127.0.0.1", server_port=port, css=CSS, theme=gr.themes.Soft(),
+    demo.launch(server_name="127.0.0.1", server_port=port, css=CSS, theme=theme(),
                 max_file_size=MAX_FILE_SIZE, footer_links=["api"], show_error=False)
     return 0
 

@@ -70,8 +70,7 @@ def client_percentiles_ms(url: str, runs: int, warmup: int) -> tuple[float, floa
     times = []
     for i in range(warmup + runs):
         started = time.perf_counter()
-        # query, then the five filters (plenary, year, part, country, doc_type), k, interface language
-        client.predict(QUERIES[i % len(QUERIES)], [], [], [], [], [], 5, "es", api_name="/search")
+        client.predict(query=QUERIES[i % len(QUERIES)], k=5, lang="es", api_name="/search")
         if i >= warmup:
             times.append((time.perf_counter() - started) * 1000)
     times.sort()

@@ -10,6 +10,7 @@ import numpy as np
 
 from index import store
 from ingest.chunking import split_sentences as split_paragraph_sentences
+from ingest.practices import PracticeRecord
 from ingest.records import Chunk, DocumentMeta
 
 # Sentences shorter than this are merged with the next: a highlight of "SESIÓN 3:" helps nobody.
@@ -26,6 +27,7 @@ class BuildReport:
     embedded: int  # passages and sentences embedded now
     reused: int  # passages and sentences whose vectors came from the previous generation
     seconds: float
+    practices: int = 0  # good-practice records stored (their vectors count in embedded/reused)
 
 
 def passage_text_for_embedding(chunk: Chunk) -> str:
@@ -36,21 +38,37 @@ def passage_text_for_embedding(chunk: Chunk) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Gives the sentences of a passage (list items count as sentences), short ones merged forward."""
-    pieces = [s.strip() for line in text.split("\n") for s in split_paragraph_sentences(line) if s.strip()]
-    sentences: list[str] = []
-    carry = ""
-    for piece in pieces:
-        carry = f"{carry} {piece}".strip() if carry else piece
-        if len(carry) >= _MIN_SENTENCE_CHARS:
-            sentences.append(carry)
-            carry = ""
-    if carry:
-        if sentences and len(carry) < _MIN_SENTENCE_CHARS:
-            sentences[-1] = f"{sentences[-1]} {carry}"
+    """Gives the sentences of a passage as spans of its text (list items count as sentences).
+
+    A piece shorter than _MIN_SENTENCE_CHARS is merged with the next; merged sentences keep the
+    passage's own line breaks, so every sentence is a substring of the passage the UI can highlight.
+    """
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for line in text.split("\n"):
+        for piece in split_paragraph_sentences(line):
+            piece = piece.strip()
+            if not piece:
+                continue
+            start = text.find(piece, cursor)
+            if start < 0:  # the sentence splitter changed the text; fall back to the whole line
+                continue
+            spans.append((start, start + len(piece)))
+            cursor = start + len(piece)
+    merged: list[list[int]] = []
+    carry_start = None
+    for start, end in spans:
+        if carry_start is None:
+            carry_start = start
+        if end - carry_start >= _MIN_SENTENCE_CHARS:
+            merged.append([carry_start, end])
+            carry_start = None
+    if carry_start is not None:
+        if merged:
+            merged[-1][1] = spans[-1][1]
         else:
-            sentences.append(carry)
-    return sentences or [text.strip()]
+            merged.append([carry_start, spans[-1][1]])
+    return [text[a:b] for a, b in merged] or [text.strip()]
 
 
 def _key(text: str) -> str:
@@ -70,6 +88,9 @@ def _previous_vectors(index_dir: Path, model_info) -> dict[str, np.ndarray]:
         known[_key("P" + passage_text_for_embedding(chunk))] = vector
     for sentence, vector in zip((s for group in data.sentences for s in group), data.sentence_vectors):
         known[_key("S" + sentence)] = vector
+    if data.practice_vectors is not None:
+        for practice, vector in zip(data.practices, data.practice_vectors):
+            known[_key("R" + practice.embedding_text())] = vector
     return known
 
 
@@ -93,8 +114,12 @@ def build_index(
     embedder,
     settings: dict,
     batch_size: int = 32,
+    practices: list[PracticeRecord] | None = None,
 ) -> BuildReport:
-    """Gives the report of a build: embeds the passages and their sentences and writes a generation."""
+    """Gives the report of a build: embeds the passages and their sentences and writes a generation.
+
+    practices, when given, are embedded (name and who shared it) and stored beside the passages.
+    """
     started = time.perf_counter()
     known = _previous_vectors(Path(index_dir), embedder.info)
     chunks = [chunk for _, doc_chunks in documents for chunk in doc_chunks]
@@ -110,6 +135,11 @@ def build_index(
     dim = embedder.info.dimension
     passage_vectors = passage_vectors.reshape(-1, dim)
     sentence_vectors = sentence_vectors.reshape(-1, dim)
+    practice_vectors, n_practices = None, 0
+    if practices is not None:
+        practice_vectors, n_practices = _embed_with_cache(
+            [p.embedding_text() for p in practices], "R", known, encode)
+        practice_vectors = practice_vectors.reshape(-1, dim)
     generation = store.write_generation(
         index_dir,
         documents=[meta for meta, _ in documents],
@@ -119,8 +149,10 @@ def build_index(
         sentence_vectors=sentence_vectors,
         model_info=embedder.info,
         settings=settings,
+        practices=practices,
+        practice_vectors=practice_vectors,
     )
-    embedded = n_passages + n_sentences
-    total = len(chunks) + len(flat_sentences)
+    embedded = n_passages + n_sentences + n_practices
+    total = len(chunks) + len(flat_sentences) + len(practices or [])
     return BuildReport(generation, len(documents), len(chunks), embedded, total - embedded,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, len(practices or []))

@@ -475,15 +475,30 @@ def _write_model(ck: E5Checkpoint, out: Path) -> None:
 
     with _quiet():
         _build_st(ck, hf, out)
-    shutil.rmtree(hf)
     # move the saved model up to `out` itself
     final = out / "model"
     for p in list(final.iterdir()):
         os.replace(p, out / p.name)
     final.rmdir()
-    # weights: ST re-saves in the loaded dtype (fp32); store SAVE_DTYPE
-    _resave_weights(out)
+    # ST re-saved the weights in the dtype it computed with (fp32); keep ours
+    # (SAVE_DTYPE) when it holds exactly the same tensors, else convert its file
+    if not _same_tensors(hf / "model.safetensors", out / "model.safetensors"):
+        _resave_weights(out)
+    else:
+        os.replace(hf / "model.safetensors", out / "model.safetensors")
+    shutil.rmtree(hf)
     _tidy(out)
+
+
+def _same_tensors(a: Path, b: Path) -> bool:
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(a), "np") as fa, safe_open(str(b), "np") as fb:
+            ka, kb = set(fa.keys()), set(fb.keys())
+            return ka == kb and all(fa.get_slice(k).get_shape() == fb.get_slice(k).get_shape() for k in ka)
+    except Exception:  # pragma: no cover - fall back to re-saving
+        return False
 
 
 def _build_st(ck: E5Checkpoint, hf: Path, out: Path) -> None:

@@ -332,15 +332,26 @@ def _probe_hub(model: str) -> None:
         raise ModelLoadError(_hub_unreachable_message(model, kind)) from exc
 
 
-def _load_sentence_transformer(model: str) -> Embedder:
-    _setup_torch()
-    from sentence_transformers import SentenceTransformer
+def _hub_cached(model: str) -> bool:
+    """Is a snapshot of this hub id in the local HF cache? (no network, no torch)"""
+    try:
+        from huggingface_hub import snapshot_download
 
+        snapshot_download(model, local_files_only=True)
+        return True
+    except Exception:
+        return False
+
+
+def _load_sentence_transformer(model: str) -> Embedder:
     if _looks_local(model):
         path = Path(model).expanduser()
         if not path.is_dir():
             raise ModelLoadError(f"Cannot load model {model!r}: no such local directory; use the offline "
                                  f"default {DEFAULT_MODEL!r} or a sentence-transformers model directory.")
+        _setup_torch()
+        from sentence_transformers import SentenceTransformer
+
         try:
             with _quiet_loading():
                 st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
@@ -349,25 +360,26 @@ def _load_sentence_transformer(model: str) -> Embedder:
                                  f"sentence-transformers model ({type(exc).__name__}: {exc}).") from exc
         return _wrap(st, model, None)
 
-    # hub id: the local HF cache first (no network at all), then the hub itself
+    # hub id: the local HF cache first (no network at all), then the hub itself.
+    # Decide before importing torch, so an unreachable hub fails in well under a second.
+    cached = _hub_cached(model)
+    if not cached:
+        if hub_offline():
+            raise ModelLoadError(
+                f"Cannot load model {model!r}: HF_HUB_OFFLINE is set so the Hugging Face hub cannot be "
+                f"reached, and the model is not in the local cache; use the offline default "
+                f"{DEFAULT_MODEL!r} (load_embedder() with no model) or a local model directory.")
+        _probe_hub(model)
+    _setup_torch()
+    from sentence_transformers import SentenceTransformer
+
     try:
         with _quiet_loading():
-            st = SentenceTransformer(model, device="cpu", local_files_only=True)
-        return _wrap(st, model, None)
-    except Exception as exc:  # not cached (OSError, ValueError, ...)
-        cached_error = exc
-    if hub_offline():
-        raise ModelLoadError(
-            f"Cannot load model {model!r}: HF_HUB_OFFLINE is set so the Hugging Face hub cannot be reached, "
-            f"and the model is not in the local cache; use the offline default {DEFAULT_MODEL!r} "
-            f"(load_embedder() with no model) or a local model directory.") from cached_error
-    _probe_hub(model)
-    try:
-        st = SentenceTransformer(model, device="cpu")
+            st = SentenceTransformer(model, device="cpu", local_files_only=cached or hub_offline())
     except Exception as exc:
-        raise ModelLoadError(f"Cannot load model {model!r} from the Hugging Face hub "
-                             f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
-                             f"the offline default {DEFAULT_MODEL!r} needs no network.") from exc
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        raise ModelLoadError(f"Cannot load model {model!r} ({type(exc).__name__}: {first}); the offline "
+                             f"default {DEFAULT_MODEL!r} needs no network.") from exc
     return _wrap(st, model, None)
 
 

@@ -29,11 +29,12 @@ class IngestSummary:
     seconds: float
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     without_manifest: list[str] = field(default_factory=list)
+    practices: int = 0  # good-practice records extracted and stored
 
     def summary(self) -> str:
         """Gives the closing lines printed after an ingest."""
         lines = [
-            f"Indexed {len(self.documents)} documents, {self.passages} passages "
+            f"Indexed {len(self.documents)} documents, {self.passages} passages, {self.practices} practices "
             f"({self.embedded} texts embedded, {self.reused} reused) in {self.seconds:.1f} s "
             f"-> {self.generation}",
         ]
@@ -55,6 +56,7 @@ def build_from_paths(
 ) -> IngestSummary:
     """Gives the summary of an ingest of every document under paths into a new generation of index_dir."""
     from ingest.corpus import discover, ingest_document
+    from ingest.practices import extract_practices
 
     started = time.perf_counter()
     chunking = {**DEFAULT_CHUNKING, **(chunking or {})}
@@ -62,16 +64,18 @@ def build_from_paths(
     if not found:
         raise IngestError(f"No readable documents (.pdf, .txt, .md, .html) under {', '.join(map(str, paths))}.")
     embedder = embedder or load_embedder(model)
-    documents, failures = [], []
+    documents, failures, practices = [], [], []
     for path, meta in _progress(found, progress, "Reading"):
         try:
             documents.append((meta, ingest_document(path, meta, **chunking)))
+            # a second, cheap pass over the same file: cleaning and structure take ~0.2 s per report
+            practices.extend(extract_practices(meta, Path(path)))
         except IngestError as exc:
             failures.append((path.name, str(exc)))
     if not documents:
         raise IngestError("None of the documents could be read: " + "; ".join(r for _, r in failures))
     settings = {"chunking": chunking, "faiss": "flat", "embed_section_titles": True}
-    report = build_index(Path(index_dir), documents, embedder=embedder, settings=settings)
+    report = build_index(Path(index_dir), documents, embedder=embedder, settings=settings, practices=practices)
     return IngestSummary(
         index_dir=Path(index_dir),
         generation=report.generation,
@@ -82,6 +86,7 @@ def build_from_paths(
         seconds=time.perf_counter() - started,
         failures=failures,
         without_manifest=[meta.path or meta.doc_id for meta, _ in documents if not meta.from_manifest],
+        practices=report.practices,
     )
 
 

@@ -10,6 +10,8 @@ Layout of an index folder (the path given as --index)::
         vectors.faiss     the FAISS index over vectors.npy
         sentences.jsonl   per chunk: the sentences used for highlighting
         sentence_vectors.npy
+        practices.jsonl   optional: one good-practice record a line (PracticeRecord fields)
+        practice_vectors.npy  float32 (n_practices, dim), row i = line i of practices.jsonl
     gen-000003/           the previous good generation, kept for rollback
 
 A generation is written under a temporary name, fsynced, verified, then renamed into place; only then
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.practices import PracticeRecord
 from ingest.records import Chunk, DocumentMeta
 
 FORMAT_VERSION = 1
@@ -35,6 +38,8 @@ CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
 GENERATION_PREFIX = "gen-"
 KEEP_GENERATIONS = 2  # the live one and one to roll back to
+PRACTICES_FILE = "practices.jsonl"
+PRACTICE_VECTORS_FILE = "practice_vectors.npy"
 
 
 class IndexStoreError(Exception):
@@ -130,6 +135,8 @@ class IndexData:
     sentences: list[list[str]]
     sentence_vectors: np.ndarray
     sentence_offsets: np.ndarray  # sentences of chunk i are rows offsets[i]:offsets[i+1]
+    practices: list[PracticeRecord] = field(default_factory=list)  # empty for generations without them
+    practice_vectors: np.ndarray | None = None  # row i embeds practices[i]
 
 
 def live_generation(index_dir: Path) -> Path:
@@ -232,8 +239,24 @@ def load_generation(generation: Path, *, verify: bool = True) -> IndexData:
     if offsets[-1] != sentence_vectors.shape[0]:
         raise IndexCorruptError(f"The sentence vectors of {generation} do not match its sentences; rebuild it.")
     documents = {d["doc_id"]: DocumentMeta.from_dict(d) for d in manifest.documents}
+    practices, practice_vectors = _load_practices(generation, manifest)
     return IndexData(generation, manifest, chunks, documents, vectors, faiss_index,
-                     sentences, sentence_vectors, offsets)
+                     sentences, sentence_vectors, offsets, practices, practice_vectors)
+
+
+def _load_practices(generation: Path, manifest: Manifest) -> tuple[list[PracticeRecord], np.ndarray | None]:
+    """Gives a generation's practice records and their vectors; none for generations written without them."""
+    if PRACTICES_FILE not in manifest.files:
+        return [], None
+    practices = [PracticeRecord.from_dict(row) for row in _read_jsonl(generation / PRACTICES_FILE)]
+    practice_vectors = np.load(generation / PRACTICE_VECTORS_FILE)
+    expected = manifest.counts.get("practices")
+    if not (len(practices) == practice_vectors.shape[0] == expected):
+        raise IndexCorruptError(
+            f"The index at {generation} holds {len(practices)} practice records but {practice_vectors.shape[0]} "
+            f"practice vectors (manifest says {expected}); rebuild it with `python -m ingest`."
+        )
+    return practices, practice_vectors
 
 
 def _next_generation_name(index_dir: Path) -> str:
@@ -268,8 +291,13 @@ def write_generation(
     sentence_vectors: np.ndarray,
     model_info,
     settings: dict,
+    practices: list[PracticeRecord] | None = None,
+    practice_vectors: np.ndarray | None = None,
 ) -> Path:
-    """Writes a new generation beside the live one, verifies it and makes it live; gives its folder."""
+    """Writes a new generation beside the live one, verifies it and makes it live; gives its folder.
+
+    practices (with practice_vectors, one row each) are optional: without them no practice files are written.
+    """
     import faiss
 
     index_dir = Path(index_dir)
@@ -281,6 +309,9 @@ def write_generation(
                                                     for c, s in zip(chunks, sentences)))
         _save_npy(staging / "vectors.npy", vectors)
         _save_npy(staging / "sentence_vectors.npy", sentence_vectors)
+        if practices is not None:
+            _write_jsonl(staging / PRACTICES_FILE, (p.to_dict() for p in practices))
+            _save_npy(staging / PRACTICE_VECTORS_FILE, _practice_matrix(practice_vectors, len(practices), vectors))
         faiss_bytes = faiss.serialize_index(build_faiss(vectors, settings)).tobytes()
         _write_bytes_synced(staging / "vectors.faiss", faiss_bytes)
         files = {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
@@ -291,7 +322,8 @@ def write_generation(
             model={"name": model_info.name, "dimension": model_info.dimension,
                    "fingerprint": model_info.fingerprint},
             counts={"documents": len(documents), "chunks": len(chunks),
-                    "sentences": int(sentence_vectors.shape[0])},
+                    "sentences": int(sentence_vectors.shape[0]),
+                    **({"practices": len(practices)} if practices is not None else {})},
             settings=settings,
             files=files,
             documents=[d.to_dict() for d in documents],
@@ -310,6 +342,15 @@ def write_generation(
     switch_to(index_dir, generation)
     prune_generations(index_dir)
     return generation
+
+
+def _practice_matrix(practice_vectors: np.ndarray | None, n: int, vectors: np.ndarray) -> np.ndarray:
+    """Gives the practice vectors as a (n, dim) array; an empty list of practices gives (0, dim)."""
+    if practice_vectors is None or len(practice_vectors) == 0:
+        if n:
+            raise ValueError(f"{n} practice records were given without their vectors")
+        return np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
+    return practice_vectors
 
 
 def _save_npy(path: Path, array: np.ndarray) -> None:

@@ -131,9 +131,10 @@ def practice_lists(paragraphs: list[Paragraph]) -> list[tuple[str, list[Paragrap
         if not titled and not _is_pipe_item(text):
             i += 1
             continue
-        items, i = _collect_items(paragraphs, i + 1 if titled else i)
+        items, end = _collect_items(paragraphs, i + 1 if titled else i)
         if titled or len(items) >= 2:
             lists.append((text.rstrip(":").strip() if titled else "", items))
+        i = max(end, i + 1)
     return lists
 
 
@@ -166,8 +167,10 @@ def _continues(item: str, text: str) -> bool:
     """Return True when text is the second line of a wrapped item rather than the prose after the list."""
     if heading_title(text) is not None or len(text.split()) > 20:
         return False
-    dangling = item.rstrip().endswith(("|", " -", " –"))
-    return dangling or bool(re.match(r"^[a-záéíóúñü]", text))
+    if item.rstrip().endswith(("|", " -", " –")):
+        return True  # "Consejo Nacional ... |" + "Uruguay"
+    # "... | Defensoría" + "del Pueblo de Panamá": short and no full stop, unlike prose resumed after the list
+    return bool(re.match(r"^[a-záéíóúñü]", text)) and len(text.split()) <= 12 and not text.endswith(".")
 
 
 def parse_item(text: str) -> PracticeRecord:

@@ -20,17 +20,45 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--queries", type=Path, help="a file with one query a line (answers each)")
     parser.add_argument("--index", type=Path, default=default_index_dir(),
                         help="index folder (default: $PUENTE_INDEX or var/index in the project)")
-    parser.add_argument("-k", type=int, default=5, help="how many passages to show (default 5)")
+    parser.add_argument("-k", type=int, default=None,
+                        help="how many passages to show (default 5); with --practices and a query, records (default 10)")
     parser.add_argument("--json", action="store_true", help="one JSON object per query on stdout")
     parser.add_argument("--model", default=None, help="embedding model (default: the one that built the index)")
     for name in ("plenary", "year", "doc-id", "part", "country", "doc-type", "language"):
         parser.add_argument(f"--{name}", help=f"only passages with this {name.replace('-', ' ')}")
+    parser.add_argument("--session", help="only this session: 3, 'session 3', 'Sesión 3' (same as --part)")
+    parser.add_argument("--practices", action="store_true",
+                        help="list the good practices, policies and tools countries shared (filtered by "
+                             "--country, --plenary, --session, --organisation; QUERY ranks them by meaning)")
+    parser.add_argument("--organisation",
+                        help="with --practices: only practices naming this organisation (OIM, IOM, ACNUR, ...)")
     return parser
 
 
 def _filters(args) -> dict:
-    names = ("plenary", "year", "doc_id", "part", "country", "doc_type", "language")
+    names = ("plenary", "year", "doc_id", "part", "session", "country", "doc_type", "language", "organisation")
     return {n: getattr(args, n) for n in names if getattr(args, n)}
+
+
+def _run_practices(args, queries: list[str]) -> int:
+    """Prints the practice records that satisfy the filters: a table, or one JSON object per record."""
+    from index.pipeline import PuenteError
+    from search.practices import PracticeFinder, format_json_lines, format_table
+    from search.searcher import SearchError
+
+    try:
+        finder = PracticeFinder.open(args.index, model=args.model)
+        for query in queries or [None]:
+            matches = finder.find(query, k=args.k, **_filters(args))
+            if args.json:
+                if matches:
+                    print(format_json_lines(matches, query))
+            else:
+                print((f"# {query}\n" if query else "") + format_table(matches) + "\n")
+    except (SearchError, *PuenteError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _print_text(query: str, hits) -> None:
@@ -54,10 +82,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: cannot read {args.queries}: {exc.strerror}", file=sys.stderr)
             return 2
         queries += [line.strip() for line in lines if line.strip()]
+    if args.k is not None and args.k < 1:
+        parser.error("-k must be at least 1")
+    if args.practices:
+        return _run_practices(args, queries)
     if not queries:
         parser.error("give a QUERY or --queries FILE")
-    if args.k < 1:
-        parser.error("-k must be at least 1")
 
     from index.pipeline import PuenteError
     from search.searcher import SearchError, Searcher
@@ -65,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         searcher = Searcher.open(args.index, model=args.model)
         for query in queries:
-            hits = searcher.search(query, k=args.k, **_filters(args))
+            hits = searcher.search(query, k=args.k or 5, **_filters(args))
             if args.json:
                 print(json.dumps({"query": query, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
             else:

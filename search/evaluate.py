@@ -102,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("queries", type=Path, help="JSONL file: id, lang, query, gold")
     parser.add_argument("--index", type=Path, default=default_index_dir())
     parser.add_argument("--show-misses", action="store_true", help="list the queries missed in the top 5")
+    parser.add_argument("--negatives", type=Path,
+                        help="JSONL of queries the reports do not answer: prints how often 'no good match' fires")
     args = parser.parse_args(argv)
 
     from index.pipeline import PuenteError
@@ -118,6 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     for mode, by_lang in results.items():
         for lang in ["all"] + sorted(k for k in by_lang if k != "all"):
             print(by_lang[lang].row(f"{mode}/{lang}"))
+    if args.negatives:
+        negatives = load_queries(args.negatives)
+        flagged_neg = sum(searcher.search(q["query"], k=1).no_good_match for q in negatives)
+        flagged_pos = sum(searcher.search(q["query"], k=1).no_good_match for q in queries)
+        print(f"no good match: {flagged_neg}/{len(negatives)} unanswerable queries flagged, "
+              f"{flagged_pos}/{len(queries)} answerable queries flagged")
     if args.show_misses:
         print("\nmissed in the top 5 (hybrid):")
         print("\n".join(misses(searcher, queries)) or "none")

@@ -96,6 +96,10 @@ class LexicalIndex:
         self._vocab = self._bm25.vocab_dict
         self.size = len(texts)
 
+    def knows(self, terms: list[str]) -> bool:
+        """Tells whether every analysed term occurs in some passage (True for no terms)."""
+        return all(t in self._vocab for t in terms)
+
     def scores(self, terms: list[str]) -> np.ndarray:
         """Gives the BM25 score of every passage for already-analysed terms (zeros if none is known)."""
         known = [t for t in terms if t in self._vocab]

@@ -1,13 +1,16 @@
 """The Searcher: opens an index and answers a query with cited passages, dense and lexical evidence fused."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from index import store
 from index.build import passage_text_for_embedding
+from search.filters import canonical_value
+from search.filters import field_name as filter_field
+from search.expansion import AcronymExpander, learn_acronyms
 from search.lexical import LexicalIndex, analyse, detect_language, fold, language_neutral_terms
 from search.records import Hit
 
@@ -24,23 +27,43 @@ class FilterError(SearchError):
 
 
 @dataclass(frozen=True)
-class FusionSettings:
-    """How dense and lexical evidence combine (reciprocal-rank fusion with a per-language weight)."""
+class RankingSettings:
+    """How the evidence combines; tuned with `python -m search.evaluate` (see the README's figures).
 
-    rrf_k: int = 60
-    lexical_weight_es: float = 0.6  # Spanish query over Spanish text: BM25 is strong evidence
-    lexical_weight_en: float = 0.3  # English query: only its acronyms, numbers and names vote
-    candidates: int = 100  # passages taken from each retriever before fusing
+    score = (1 - sentence_weight) * cos(query, passage) + sentence_weight * max cos(query, sentence)
+            + lexical_weight[language] * BM25 / max BM25
+    The best sentence carries the answer in a long passage; BM25 is strong for a Spanish query over
+    Spanish text and misleading for an English one, whose words do not occur in the reports.
+    """
+
+    sentence_weight: float = 0.5
+    lexical_weight_es: float = 0.1
+    lexical_weight_en: float = 0.0
+    candidates: int = 200  # passages taken from each retriever before re-ranking
+    weak_below: float = 0.80  # a best score under this is no good match
+    weak_with_unknown_name_below: float = 0.87  # ... under this, when the query names what the reports never do
+    duplicate_overlap: float = 0.9  # word overlap above which a lower-ranked passage is a repeat
+
+
+class Results(list):
+    """The hits of a query, best first, and what the searcher concluded about them."""
+
+    def __init__(self, hits=(), *, no_good_match: bool = False, language: str = "es", unknown_terms=()):
+        super().__init__(hits)
+        self.no_good_match = no_good_match  # True when the best passage is unlikely to answer the query
+        self.language = language
+        self.unknown_terms = list(unknown_terms)  # names/acronyms of the query that no passage contains
 
 
 class Searcher:
     """Answers queries over one index generation; safe to share between threads for reading."""
 
-    def __init__(self, data: store.IndexData, embedder, fusion: FusionSettings = FusionSettings()):
+    def __init__(self, data: store.IndexData, embedder, ranking: RankingSettings = RankingSettings()):
         self.data = data
         self.embedder = embedder
-        self.fusion = fusion
+        self.ranking = ranking
         self.lexical = LexicalIndex([passage_text_for_embedding(c) for c in data.chunks])
+        self.expander = AcronymExpander(learn_acronyms([c.text for c in data.chunks]))
         self._facets = self._build_facets()
 
     @classmethod
@@ -84,20 +107,25 @@ class Searcher:
         return sorted(self._facets[field_name])
 
     def _allowed_ids(self, filters: dict) -> np.ndarray | None:
-        """Gives the passage ids that satisfy every filter (None when there is no filter)."""
+        """Gives the passage ids that satisfy every filter (None when there is no filter).
+
+        "session" is another name for "part"; values are canonicalised first (session=3 is part
+        "session 3", country="Panama" is "Panamá", plenary=4 is "IV"), see search.filters.
+        """
         allowed = None
-        for field_name, wanted in filters.items():
+        for name, wanted in filters.items():
             if wanted is None or wanted == "" or wanted == []:
                 continue
+            field_name = filter_field(name)
             if field_name not in FILTER_FIELDS:
-                raise FilterError(f"Unknown filter {field_name!r}; known filters: {', '.join(FILTER_FIELDS)}.")
+                raise FilterError(f"Unknown filter {name!r}; known filters: {', '.join(FILTER_FIELDS)}, session.")
             values = wanted if isinstance(wanted, (list, tuple, set)) else [wanted]
             ids = []
             for value in values:
-                key = fold(str(value)).strip()
+                key = fold(canonical_value(field_name, value)).strip()
                 if key not in self._facets[field_name]:
                     known = ", ".join(self.facet_values(field_name)) or "none"
-                    raise FilterError(f"No passage has {field_name}={value!r}; known values: {known}.")
+                    raise FilterError(f"No passage has {name}={value!r}; known values: {known}.")
                 ids.append(self._facets[field_name][key])
             field_ids = np.unique(np.concatenate(ids))
             allowed = field_ids if allowed is None else np.intersect1d(allowed, field_ids)
@@ -118,27 +146,43 @@ class Searcher:
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
-    def _lexical(self, query: str, language: str, n: int, allowed: np.ndarray | None):
-        if language == "es":
-            terms = analyse(query)
-        else:
-            terms = analyse(" ".join(language_neutral_terms(query)))
+    def _lexical_scores(self, terms: list[str], allowed: np.ndarray | None) -> np.ndarray:
         scores = self.lexical.scores(terms)
         if allowed is not None:
-            mask = np.zeros_like(scores, dtype=bool)
+            mask = np.zeros(scores.shape, dtype=bool)
             mask[allowed] = True
             scores = np.where(mask, scores, 0.0)
-        order = np.argsort(-scores)[:n]
-        order = order[scores[order] > 0]
-        return order, scores[order]
+        return scores
 
-    def search(self, query: str, k: int = 10, *, mode: str = "hybrid", **filters) -> list[Hit]:
+    def _sentence_max(self, ids: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
+        """Gives, for each passage id, the cosine of its sentence closest to the query."""
+        offsets = self.data.sentence_offsets
+        best = np.full(len(ids), -1.0, dtype=np.float32)
+        for j, i in enumerate(ids):
+            start, end = offsets[i], offsets[i + 1]
+            if end > start:
+                best[j] = float(np.max(self.data.sentence_vectors[start:end] @ query_vector))
+        return best
+
+    def unknown_terms(self, query: str) -> list[str]:
+        """Gives the names, acronyms and numbers of a query that no passage contains."""
+        from ingest.gazetteer import canonical_country
+
+        unknown = []
+        for term in language_neutral_terms(query):
+            spelled = canonical_country(term) or term
+            if not self.lexical.knows(analyse(spelled)):
+                unknown.append(term)
+        return unknown
+
+    def search(self, query: str, k: int = 10, *, mode: str = "hybrid", **filters) -> Results:
         """Gives the k passages that best answer the query, best first, each with its citation.
 
-        mode "dense" or "lexical" answers with one retriever alone (for evaluation); filters are
+        The result is a list of Hit with `.no_good_match` set when the best passage is unlikely to
+        answer. mode "dense" or "lexical" ranks with one retriever alone (for evaluation); filters are
         field=value (or a list of values), see FILTER_FIELDS.
         """
-        if mode not in ("hybrid", "dense", "lexical"):
+        if mode not in ("hybrid", "dense", "lexical"):  # dense and lexical: the baselines, for evaluation
             raise SearchError(f"Unknown search mode {mode!r}; use hybrid, dense or lexical.")
         query = (query or "").strip()
         if not query:
@@ -146,29 +190,59 @@ class Searcher:
         if len(query) > MAX_QUERY_CHARS:
             raise SearchError(f"The query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}.")
         allowed = self._allowed_ids(filters)
+        settings = self.ranking
         language = detect_language(query)
-        query_vector = self.embedder.encode_queries([query], show_progress=False)[0]
-        n = max(self.fusion.candidates, k)
-        dense_ids, dense_scores = self._dense(query_vector, n, allowed)
+        expanded = self.expander.expand(query)
+        n = max(settings.candidates, k)
         if mode == "lexical":
-            # Lexical alone sees the whole query: it is the baseline a keyword search engine gives.
-            dense_ids = np.zeros(0, dtype=np.int64)
-            lexical_ids, _ = self._lexical(query, "es", n, allowed)
-        else:
-            lexical_ids, _ = self._lexical(query, language, n, allowed)
-        if mode == "dense":
-            lexical_ids = np.zeros(0, dtype=np.int64)
-        weight = self.fusion.lexical_weight_es if language == "es" else self.fusion.lexical_weight_en
-        if mode == "lexical":
-            weight = 1.0
-        fused: dict[int, float] = {}
-        for rank, i in enumerate(dense_ids):
-            fused[int(i)] = 1.0 / (self.fusion.rrf_k + rank + 1)
-        for rank, i in enumerate(lexical_ids):
-            fused[int(i)] = fused.get(int(i), 0.0) + weight / (self.fusion.rrf_k + rank + 1)
-        similarity = dict(zip(dense_ids.tolist(), dense_scores.tolist()))
-        best = sorted(fused, key=lambda i: -fused[i])[:k]
-        return [self._hit(i, query_vector, fused[i], similarity.get(i)) for i in best]
+            # Lexical alone sees the whole query, as a keyword search engine would.
+            lexical = self._lexical_scores(analyse(expanded), allowed)
+            order = [int(i) for i in np.argsort(-lexical)[:k] if lexical[i] > 0]
+            query_vector = self.embedder.encode_queries([expanded], show_progress=False)[0]
+            return Results([self._hit(i, query_vector, float(lexical[i])) for i in order], language=language)
+
+        if mode == "dense":  # the plain dense baseline: passage vectors only
+            settings = replace(settings, sentence_weight=0.0, lexical_weight_es=0.0, lexical_weight_en=0.0)
+        query_vector = self.embedder.encode_queries([expanded], show_progress=False)[0]
+        dense_ids, _ = self._dense(query_vector, n, allowed)
+        terms = analyse(expanded if language == "es" else " ".join(language_neutral_terms(expanded)))
+        weight = settings.lexical_weight_es if language == "es" else settings.lexical_weight_en
+        lexical = self._lexical_scores(terms, allowed) if weight else None
+        candidates = dense_ids
+        if lexical is not None and lexical.max() > 0:
+            lexical_top = np.argsort(-lexical)[:n]
+            candidates = np.union1d(dense_ids, lexical_top[lexical[lexical_top] > 0])
+        if len(candidates) == 0:
+            return Results(language=language)
+        meaning = ((1 - settings.sentence_weight) * (self.data.vectors[candidates] @ query_vector)
+                   + settings.sentence_weight * self._sentence_max(candidates, query_vector))
+        score = meaning.copy()
+        if lexical is not None and lexical.max() > 0:
+            score += weight * lexical[candidates] / lexical.max()
+        order = candidates[np.argsort(-score)]
+        by_id = dict(zip(candidates.tolist(), score.tolist()))
+        best = self._without_repeats(order, k)
+        unknown = self.unknown_terms(query)
+        top_meaning = float(meaning.max())
+        weak = top_meaning < settings.weak_below or (
+            bool(unknown) and top_meaning < settings.weak_with_unknown_name_below)
+        return Results([self._hit(i, query_vector, by_id[i]) for i in best],
+                       no_good_match=weak, language=language, unknown_terms=unknown)
+
+    def _without_repeats(self, order: np.ndarray, k: int) -> list[int]:
+        """Gives the first k ids of a ranking, skipping passages that repeat a better-ranked one."""
+        kept: list[int] = []
+        kept_words: list[set[str]] = []
+        for i in order.tolist():
+            words = set(self.data.chunks[i].text.lower().split())
+            if any(len(words & other) / max(1, min(len(words), len(other))) > self.ranking.duplicate_overlap
+                   for other in kept_words):
+                continue
+            kept.append(i)
+            kept_words.append(words)
+            if len(kept) == k:
+                break
+        return kept
 
     def _highlight(self, i: int, query_vector: np.ndarray) -> str:
         start, end = self.data.sentence_offsets[i], self.data.sentence_offsets[i + 1]
@@ -178,11 +252,10 @@ class Searcher:
         scores = self.data.sentence_vectors[start:end] @ query_vector
         return sentences[int(np.argmax(scores))]
 
-    def _hit(self, i: int, query_vector: np.ndarray, score: float, similarity: float | None) -> Hit:
+    def _hit(self, i: int, query_vector: np.ndarray, score: float) -> Hit:
         chunk = self.data.chunks[i]
         doc = self.data.documents.get(chunk.doc_id)
-        if similarity is None:
-            similarity = float(self.data.vectors[i] @ query_vector)
+        similarity = float(self.data.vectors[i] @ query_vector)
         return Hit(
             text=chunk.text,
             score=round(float(score), 6),

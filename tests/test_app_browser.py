@@ -35,9 +35,10 @@ RESULT_MS = 60_000
 
 SPANISH_QUERY = "¿Qué propuso Chile sobre alertas tempranas?"
 ENGLISH_QUERY = "What did Panama say about the Darién?"
-MARKUP = '<img src=x onerror="window.__puenteOwned = 1">'
+MARKUP = '<img src=x onerror="window.__puenteOwned = 1; alert(1)">'
+MARKUP_HEADING = "INFORME DE PRUEBA <b>SOBRE</b> MOVILIDAD LABORAL"  # becomes the title and the section
 MARKUP_REPORT = (
-    "INFORME DE PRUEBA SOBRE MOVILIDAD LABORAL\n\n"
+    MARKUP_HEADING + "\n\n"
     "Los países acordaron fortalecer la movilidad laboral regional y los programas de migración laboral "
     "temporal para trabajadores agrícolas. " + MARKUP + " Este texto de prueba contiene marcado que "
     "nunca debe interpretarse como HTML en la página.\n\n"
@@ -46,6 +47,7 @@ MARKUP_REPORT = (
 )
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
 if not Path(CHROMIUM).exists():
     pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (scripts/setup.sh --test installs it)",
                 allow_module_level=True)
@@ -233,18 +235,20 @@ def test_switching_the_interface_language_changes_labels_and_results(app_url, op
     search(page, SPANISH_QUERY)
     assert "sin paginación" in cards(page).first.inner_text()
     page.get_by_test_id("English-radio-label").click()
-    page.wait_for_function("() => document.querySelector('#search-button').innerText.trim() === 'Search'")
-    assert page.get_by_role("tab", name="Compare plenaries").count() == 1
-    assert page.locator("#query").get_by_text("Question").count() == 1
-    page.wait_for_function("() => document.querySelector('#results .pc-card').innerText.includes('unpaginated')")
+    expect(page.locator("#search-button")).to_have_text("Search")
+    expect(page.get_by_role("tab", name="Compare plenaries", exact=True)).to_have_count(1)
+    expect(page.locator("#query").get_by_text("Question", exact=True)).to_have_count(1)
+    expect(page.locator("#filters")).to_contain_text("Filters")
+    expect(cards(page).first.locator(".pc-where")).to_contain_text("unpaginated")  # results redrawn
     assert "lang=en" in current_url(page)
     page.get_by_test_id("Español-radio-label").click()
-    page.wait_for_function("() => document.querySelector('#search-button').innerText.trim() === 'Buscar'")
+    expect(page.locator("#search-button")).to_have_text("Buscar")
+    expect(page.get_by_role("tab", name="Comparar plenarias", exact=True)).to_have_count(1)
 
 
 def test_the_browser_language_chooses_the_interface_language(app_url, open_page):
-    assert open_page(app_url, locale="en-GB").inner_text("#search-button") == "Search"
-    assert open_page(app_url, locale="es-419").inner_text("#search-button") == "Buscar"
+    expect(open_page(app_url, locale="en-GB").locator("#search-button")).to_have_text("Search")
+    expect(open_page(app_url, locale="es-419").locator("#search-button")).to_have_text("Buscar")
 
 
 def test_export_downloads_the_results_with_their_citations(app_url, open_page):
@@ -271,8 +275,8 @@ def test_a_shared_address_reopens_the_query_with_its_filters(app_url, open_page)
     assert "q=campa%C3%B1a+de+comunicaci%C3%B3n" in current_url(page)  # the address was updated
     query = urllib.parse.urlencode({"q": ENGLISH_QUERY, "plenary": "IV", "lang": "en"})
     shared = open_page(f"{app_url}?{query}")
-    assert shared.input_value("#query textarea") == ENGLISH_QUERY
-    assert shared.inner_text("#search-button") == "Search"
+    expect(shared.locator("#query textarea")).to_have_value(ENGLISH_QUERY)
+    expect(shared.locator("#search-button")).to_have_text("Search")
     assert cards(shared).count() >= 1 and set(plenaries_cited(shared)) == {"IV"}
     card_with(shared, "Darién")
 
@@ -282,6 +286,12 @@ def test_a_too_long_query_gets_a_clear_message(app_url, open_page):
     search(page, "migración " * 101)
     message = page.locator("#results [role=alert]").inner_text()
     assert "limit is 1000" in message
+
+
+def test_a_question_the_reports_do_not_answer_says_so(app_url, open_page):
+    page = open_page(app_url)
+    search(page, "receta de paella valenciana")
+    expect(page.locator("#results .pc-msg-weak")).to_contain_text("Ningún pasaje responde bien")
 
 
 def test_compare_shows_two_plenaries_side_by_side(app_url, open_page):
@@ -296,6 +306,11 @@ def test_compare_shows_two_plenaries_side_by_side(app_url, open_page):
     boxes = [page.locator(f"#compare-{side}").bounding_box() for side in ("left", "right")]
     assert boxes[0]["x"] < boxes[1]["x"] and abs(boxes[0]["y"] - boxes[1]["y"]) < 5  # side by side
     shoot(page, "compare-desktop")
+    page.set_viewport_size(PHONE)  # on a phone the columns stack, nothing sticks out sideways
+    boxes = [page.locator(f"#compare-{side}").bounding_box() for side in ("left", "right")]
+    assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(page, "compare-phone")
 
 
 def test_report_text_holding_markup_is_shown_as_text(markup_app_url, open_page):
@@ -303,7 +318,9 @@ def test_report_text_holding_markup_is_shown_as_text(markup_app_url, open_page):
     search(page, "movilidad laboral de trabajadores agrícolas")
     card = card_with(page, "onerror")
     assert MARKUP in card.inner_text()
-    assert page.locator("#results img").count() == 0
+    assert MARKUP_HEADING in card.locator(".pc-title").inner_text()
+    assert MARKUP_HEADING in card.locator(".pc-where").inner_text()
+    assert page.locator("#results img, #results b").count() == 0
     assert page.evaluate("() => window.__puenteOwned") is None
     assert page.dialogs == []
     shoot(page, "markup-as-text")

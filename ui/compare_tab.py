@@ -20,6 +20,7 @@ class Side:
     """One column of the comparison: a plenary and its best passages (or why there are none)."""
 
     plenary: str | None
+    topic: str = ""
     hits: list[Hit] = field(default_factory=list)
     message: tuple[str, dict] | None = None
 
@@ -32,7 +33,7 @@ def draw_side(side: Side | None, lang: str) -> str:
         key, values = side.message
         return error_html(t(key, lang, **values))
     heading = plenary_line(side.hits[0], lang) if side.hits else facet_label("plenary", side.plenary or "", lang)
-    body = results_html(side.hits, lang, summary=False)
+    body = results_html(side.hits, lang, query=side.topic, summary=False)
     return f'<div class="pc-compare-head">{escape(heading)}</div>{body}'
 
 
@@ -41,10 +42,10 @@ def compare(searcher, topic: str, plenaries: tuple[str | None, str | None], k: i
     sides = []
     for plenary in plenaries:
         if not plenary:
-            sides.append(Side(plenary, message=("compare_pick", {})))
+            sides.append(Side(plenary, topic, message=("compare_pick", {})))
             continue
         hits, message = search_hits(searcher, topic, k, {"plenary": plenary})
-        sides.append(Side(plenary, hits, message))
+        sides.append(Side(plenary, topic.strip(), hits, message))
     return sides
 
 
@@ -55,16 +56,17 @@ def build_compare_tab(page: PageContext) -> None:
     defaults = (plenaries[0] if plenaries else None, plenaries[1] if len(plenaries) > 1 else None)
     with gr.Tab(t("tab_compare", lang0), id="compare", elem_id="tab-compare") as tab:
         intro = gr.Markdown(t("compare_help", lang0))
-        with gr.Row(equal_height=True):
+        with gr.Row(elem_id="compare-row"):
             topic = gr.Textbox(label=t("compare_topic", lang0), placeholder=t("compare_placeholder", lang0),
                                scale=5, min_width=200, elem_id="compare-topic")
             button = gr.Button(t("compare_button", lang0), variant="primary", scale=1, min_width=100,
                                elem_id="compare-button")
         with gr.Row():
-            pick_a = gr.Dropdown(page.facet_choices("plenary", lang0), value=defaults[0], label=t("compare_left", lang0),
-                                 elem_id="compare-a", min_width=120)
-            pick_b = gr.Dropdown(page.facet_choices("plenary", lang0), value=defaults[1], label=t("compare_right", lang0),
-                                 elem_id="compare-b", min_width=120)
+            choices = page.facet_choices("plenary", lang0)
+            pick_a = gr.Dropdown(choices, value=defaults[0], label=t("compare_left", lang0), elem_id="compare-a",
+                                 min_width=120)
+            pick_b = gr.Dropdown(choices, value=defaults[1], label=t("compare_right", lang0), elem_id="compare-b",
+                                 min_width=120)
             per_side = gr.Slider(1, 8, value=DEFAULT_PER_SIDE, step=1, label=t("compare_k", lang0), min_width=160)
         with gr.Row(elem_id="compare-columns"):
             with gr.Column(min_width=300):

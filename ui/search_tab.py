@@ -69,7 +69,7 @@ def build_search_tab(page: PageContext) -> None:
     """Builds the Search tab inside the current gr.Tabs and wires its events."""
     lang0 = DEFAULT_LANGUAGE
     with gr.Tab(t("tab_search", lang0), id="search", elem_id="tab-search") as tab:
-        with gr.Row(equal_height=True, elem_id="search-row"):
+        with gr.Row(elem_id="search-row"):
             query = gr.Textbox(label=t("query", lang0), placeholder=t("query_placeholder", lang0), lines=1,
                                max_lines=6, scale=5, min_width=200, elem_id="query", autofocus=True)
             button = gr.Button(t("search_button", lang0), variant="primary", scale=1, min_width=100,
@@ -81,7 +81,7 @@ def build_search_tab(page: PageContext) -> None:
                     gr.Dropdown(page.facet_choices(name, lang0), value=[], multiselect=True,
                                 label=t(_FILTER_LABELS[name], lang0), info=t("filter_any", lang0),
                                 elem_id=f"filter-{name}", min_width=150,
-                                visible=bool(page.facet_values(name)))
+                                visible=len(page.facet_values(name)) > 1)  # one value filters nothing
                     for name in FILTERS
                 ]
             k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label=t("k", lang0), elem_id="k")
@@ -114,13 +114,12 @@ def build_search_tab(page: PageContext) -> None:
             exports = (gr.update(value=None, visible=False), gr.update(value=None, visible=False))
         return (draw(shown_now, lang), shown_now, *exports)
 
-    def run_search(query_text, *rest):
+    def run_search(query, plenary, year, part, country, doc_type, k, lang):
         """Gives the results area, its state and the export buttons for a query and the chosen filters."""
-        *chosen_values, k_value, lang = rest
-        chosen = {name: list(v) for name, v in zip(FILTERS, chosen_values) if v}
-        hits, message = search_hits(page.searcher, query_text or "", int(k_value or DEFAULT_K), chosen)
-        return outputs_for(Shown(query=(query_text or "").strip(), hits=hits, message=message),
-                           query_text or "", chosen, lang)
+        values = dict(plenary=plenary, year=year, part=part, country=country, doc_type=doc_type)
+        chosen = {name: list(values[name]) for name in FILTERS if values[name]}
+        hits, message = search_hits(page.searcher, query or "", int(k or DEFAULT_K), chosen)
+        return outputs_for(Shown(query=(query or "").strip(), hits=hits, message=message), query or "", chosen, lang)
 
     def open_shared(lang, request: gr.Request):
         """Gives the query, filters and results a shared address (?q=...&plenary=IV) asks for."""

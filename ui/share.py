@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FILTERS = ("plenary", "year", "part", "country", "doc_type")  # the filters the Search tab shows, in order
+# The filters the Search tab shows, in the order its search event and UPDATE_URL_JS take them.
+FILTERS = ("plenary", "year", "part", "country", "doc_type")
 DEFAULT_K = 5
 MAX_K = 20
 
