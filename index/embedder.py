@@ -88,7 +88,7 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.info.dimension), dtype=np.float32)
         fn = self._model.encode_query if task == "query" else self._model.encode_document
-        with self._lock:
+        with self._lock, _torch_threads(_threads_for(len(texts))):
             out = fn(texts, prompt_name=prompt_name, prompt="" if prompt_name is None else None,
                      batch_size=batch_size, show_progress_bar=_show(show_progress, len(texts)),
                      convert_to_numpy=True, normalize_embeddings=True)
@@ -114,7 +114,8 @@ class Embedder:
         tok = self._model.tokenizer
         prompt = self.passage_prompt
         batch = [prompt + t for t in texts]
-        enc = tok(batch, add_special_tokens=True, padding=False, truncation=False, verbose=False)
+        with self._lock:  # the fast tokenizer's padding/truncation state is shared with encode
+            enc = tok(batch, add_special_tokens=True, padding=False, truncation=False, verbose=False)
         return [len(ids) for ids in enc["input_ids"]]
 
     def __repr__(self) -> str:
@@ -193,10 +194,21 @@ def hub_offline() -> bool:
     return _truthy("HF_HUB_OFFLINE") or _truthy("TRANSFORMERS_OFFLINE")
 
 
+_PINNED_THREADS: int | None = None  # PUENTE_TORCH_THREADS / OMP_NUM_THREADS: never adjust per call
+_SMALL_CALL = 8  # texts; calls this small (queries) run single-threaded
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def _setup_torch() -> None:
-    """Use all the cores we may run on (2 here) for intra-op work, 1 inter-op thread,
-    unless the user pinned threads with OMP_NUM_THREADS or PUENTE_TORCH_THREADS."""
-    global _THREADS_SET
+    """Threads for 2 cores: intra-op threads = the CPUs we may run on, 1 inter-op
+    thread; PUENTE_TORCH_THREADS (or OMP_NUM_THREADS) pins the count instead."""
+    global _THREADS_SET, _PINNED_THREADS
     if _THREADS_SET:
         return
     import torch
@@ -204,16 +216,56 @@ def _setup_torch() -> None:
     _THREADS_SET = True
     want = os.environ.get("PUENTE_TORCH_THREADS")
     if want is None and "OMP_NUM_THREADS" in os.environ:
+        _PINNED_THREADS = torch.get_num_threads()
         return
     try:
-        n = int(want) if want else len(os.sched_getaffinity(0))
-    except (ValueError, AttributeError):
-        n = os.cpu_count() or 1
-    torch.set_num_threads(max(1, n))
+        n = max(1, int(want)) if want else _cpus()
+    except ValueError:
+        n = _cpus()
+    if want:
+        _PINNED_THREADS = n
+    torch.set_num_threads(n)
     try:
         torch.set_num_interop_threads(1)
     except RuntimeError:  # already set, or parallel work has started
         pass
+
+
+def _threads_for(n_texts: int) -> int | None:
+    """Intra-op threads for one encode call, or None to leave torch as it is.
+
+    On 2 cores, splitting a single short query over threads costs more in
+    synchronisation than it saves (and is 3-4x slower when other processes keep
+    the CPUs busy), so small calls run on one thread. Batches use every CPU unless
+    the machine is already oversubscribed (1-minute load average above the CPU
+    count), where one thread measured faster too."""
+    if _PINNED_THREADS is not None:
+        return None
+    if n_texts <= _SMALL_CALL:
+        return 1
+    cpus = _cpus()
+    try:
+        busy = os.getloadavg()[0] > cpus
+    except OSError:  # pragma: no cover
+        busy = False
+    return 1 if busy else cpus
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int | None):
+    if n is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    if n != before:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if n != before:
+            torch.set_num_threads(before)
 
 
 @contextlib.contextmanager

@@ -30,6 +30,10 @@ class IngestSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     without_manifest: list[str] = field(default_factory=list)
     practices: int = 0  # good-practice records extracted and stored
+    added: list[str] = field(default_factory=list)  # doc_ids new to the index
+    replaced: list[str] = field(default_factory=list)  # doc_ids whose file changed
+    removed: list[str] = field(default_factory=list)  # doc_ids no longer under the paths
+    skipped: list[str] = field(default_factory=list)  # doc_ids unchanged: passages and vectors reused
 
     def summary(self) -> str:
         """Gives the closing lines printed after an ingest."""
@@ -37,7 +41,12 @@ class IngestSummary:
             f"Indexed {len(self.documents)} documents, {self.passages} passages, {self.practices} practices "
             f"({self.embedded} texts embedded, {self.reused} reused) in {self.seconds:.1f} s "
             f"-> {self.generation}",
+            f"added {len(self.added)}, replaced {len(self.replaced)}, removed {len(self.removed)}, "
+            f"unchanged {len(self.skipped)}",
         ]
+        for label, ids in (("added", self.added), ("replaced", self.replaced), ("removed", self.removed)):
+            if ids:
+                lines.append(f"{label}: {', '.join(ids)}")
         for name in self.without_manifest:
             lines.append(f"note: {name} has no manifest entry; its metadata was read from the file.")
         for name, reason in self.failures:
@@ -64,18 +73,30 @@ def build_from_paths(
     if not found:
         raise IngestError(f"No readable documents (.pdf, .txt, .md, .html) under {', '.join(map(str, paths))}.")
     embedder = embedder or load_embedder(model)
-    documents, failures, practices = [], [], []
-    for path, meta in _progress(found, progress, "Reading"):
-        try:
-            documents.append((meta, ingest_document(path, meta, **chunking)))
-            # a second, cheap pass over the same file: cleaning and structure take ~0.2 s per report
-            practices.extend(extract_practices(meta, Path(path)))
-        except IngestError as exc:
-            failures.append((path.name, str(exc)))
-    if not documents:
-        raise IngestError("None of the documents could be read: " + "; ".join(r for _, r in failures))
-    settings = {"chunking": chunking, "faiss": "flat", "embed_section_titles": True}
-    report = build_index(Path(index_dir), documents, embedder=embedder, settings=settings, practices=practices)
+    with store.IndexLock(Path(index_dir)):
+        previous = _previous_state(Path(index_dir), chunking)
+        documents, failures, practices, changes = [], [], [], {"added": [], "replaced": [], "skipped": []}
+        for path, meta in _progress(found, progress, "Reading"):
+            kept = previous.get(meta.doc_id)
+            if kept and kept["meta"] == meta.to_dict():
+                documents.append((meta, kept["chunks"]))
+                practices.extend(kept["practices"])
+                changes["skipped"].append(meta.doc_id)
+                continue
+            try:
+                documents.append((meta, ingest_document(path, meta, **chunking)))
+                # a second, cheap pass over the same file: cleaning and structure take ~0.2 s per report
+                practices.extend(extract_practices(meta, Path(path)))
+                changes["replaced" if meta.doc_id in previous else "added"].append(meta.doc_id)
+            except IngestError as exc:
+                failures.append((path.name, str(exc)))
+        if not documents:
+            raise IngestError("None of the documents could be read: " + "; ".join(r for _, r in failures))
+        # "auto": exact search below store.EXACT_BELOW passages, HNSW above; the manifest records the choice
+        settings = {"chunking": chunking, "faiss": "auto", "embed_section_titles": True}
+        report = build_index(Path(index_dir), documents, embedder=embedder, settings=settings,
+                             practices=practices)
+    present = {meta.doc_id for meta, _ in documents}
     return IngestSummary(
         index_dir=Path(index_dir),
         generation=report.generation,
@@ -87,7 +108,31 @@ def build_from_paths(
         failures=failures,
         without_manifest=[meta.path or meta.doc_id for meta, _ in documents if not meta.from_manifest],
         practices=report.practices,
+        added=changes["added"],
+        replaced=changes["replaced"],
+        removed=sorted(set(previous) - present - {f for f, _ in failures}),
+        skipped=changes["skipped"],
     )
+
+
+def _previous_state(index_dir: Path, chunking: dict) -> dict[str, dict]:
+    """Gives, per doc_id of the live generation, its metadata, passages and practices, when they were
+    cut with the same chunking settings (otherwise nothing can be reused and every document is redone)."""
+    try:
+        data = store.load_generation(store.live_generation(index_dir))
+    except store.IndexStoreError:
+        return {}
+    if data.manifest.settings.get("chunking") != chunking:
+        return {}
+    state = {doc_id: {"meta": meta.to_dict(), "chunks": [], "practices": []}
+             for doc_id, meta in data.documents.items()}
+    for chunk in data.chunks:
+        if chunk.doc_id in state:
+            state[chunk.doc_id]["chunks"].append(chunk)
+    for record in data.practices:
+        if record.doc_id in state:
+            state[record.doc_id]["practices"].append(record)
+    return state
 
 
 def rollback_index(index_dir: Path) -> Path:

@@ -69,7 +69,11 @@ class Searcher:
     @classmethod
     def open(cls, index_dir: Path | str, *, embedder=None, model: str | None = None) -> "Searcher":
         """Gives a searcher over the live generation of an index, with the model that built it."""
-        generation = store.live_generation(Path(index_dir))
+        return cls.from_generation(store.live_generation(Path(index_dir)), embedder=embedder, model=model)
+
+    @classmethod
+    def from_generation(cls, generation: Path, *, embedder=None, model: str | None = None) -> "Searcher":
+        """Gives a searcher over one given generation folder (checked against its manifest)."""
         manifest = store.read_manifest(generation)
         if embedder is None:
             from index.embedder import load_embedder

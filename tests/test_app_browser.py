@@ -290,8 +290,10 @@ def test_a_too_long_query_gets_a_clear_message(app_url, open_page):
 
 def test_a_question_the_reports_do_not_answer_says_so(app_url, open_page):
     page = open_page(app_url)
-    search(page, "receta de paella valenciana")
-    expect(page.locator("#results .pc-msg-weak")).to_contain_text("Ningún pasaje responde bien")
+    search(page, "What did Narnia propose about dragons?")
+    notice = page.locator("#results .pc-msg-weak")
+    expect(notice).to_contain_text("Ningún pasaje responde bien")
+    expect(notice).to_contain_text("Narnia")  # the name no report mentions
 
 
 def test_compare_shows_two_plenaries_side_by_side(app_url, open_page):

@@ -1,52 +1,43 @@
 """The Compare tab: one topic, the best passages of two plenaries side by side."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 import gradio as gr
 
-from search.records import Hit
 from ui.i18n import DEFAULT_LANGUAGE, facet_label, t
 from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
-from ui.render import error_html, plenary_line, results_html
-from ui.search_tab import search_hits
+from ui.render import plenary_line
+from ui.search_tab import Shown, draw, find
 
 DEFAULT_PER_SIDE = 3
 
 
 @dataclass
 class Side:
-    """One column of the comparison: a plenary and its best passages (or why there are none)."""
+    """One column of the comparison: a plenary and what its search found."""
 
     plenary: str | None
-    topic: str = ""
-    hits: list[Hit] = field(default_factory=list)
-    message: tuple[str, dict] | None = None
+    shown: Shown
 
 
 def draw_side(side: Side | None, lang: str) -> str:
     """Gives one column: a heading naming the plenary, then its cards or a notice."""
     if side is None:
         return ""
-    if side.message:
-        key, values = side.message
-        return error_html(t(key, lang, **values))
-    heading = plenary_line(side.hits[0], lang) if side.hits else facet_label("plenary", side.plenary or "", lang)
-    body = results_html(side.hits, lang, query=side.topic, summary=False)
-    return f'<div class="pc-compare-head">{escape(heading)}</div>{body}'
+    if side.shown.message:
+        return draw(side.shown, lang)
+    hits = side.shown.hits
+    heading = plenary_line(hits[0], lang) if hits else facet_label("plenary", side.plenary or "", lang)
+    return f'<div class="pc-compare-head">{escape(heading)}</div>{draw(side.shown, lang, summary=False)}'
 
 
 def compare(searcher, topic: str, plenaries: tuple[str | None, str | None], k: int) -> list[Side]:
     """Gives the two columns for a topic: each plenary's k best passages."""
-    sides = []
-    for plenary in plenaries:
-        if not plenary:
-            sides.append(Side(plenary, topic, message=("compare_pick", {})))
-            continue
-        hits, message = search_hits(searcher, topic, k, {"plenary": plenary})
-        sides.append(Side(plenary, topic.strip(), hits, message))
-    return sides
+    return [Side(plenary, find(searcher, topic, k, {"plenary": plenary}) if plenary
+                 else Shown(topic, message=("compare_pick", {})))
+            for plenary in plenaries]
 
 
 def build_compare_tab(page: PageContext) -> None:

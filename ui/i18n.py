@@ -66,6 +66,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No passage answers this question well. These are the closest ones; "
               "try other words or remove filters.",
     },
+    "unknown_terms": {
+        "es": "Ningún pasaje menciona: {terms}.",
+        "en": "No passage mentions: {terms}.",
+    },
     "count": {"es": "{n} pasajes para «{query}»", "en": "{n} passages for “{query}”"},
     "count_one": {"es": "1 pasaje para «{query}»", "en": "1 passage for “{query}”"},
     "empty_query": {
@@ -188,6 +192,11 @@ def facet_label(field: str, value: str, lang: str) -> str:
     if field == "part":
         return part_label(value, lang)
     return value
+
+
+def is_named_part(part: str) -> bool:
+    """Gives True for the parts ingest names (sessions, roadmaps, conclusions...), not a folded heading."""
+    return part in _PARTS or re.fullmatch(r"(session|roadmap|annex) \d+", part) is not None
 
 
 def part_label(part: str, lang: str) -> str:

@@ -5,16 +5,9 @@ import itertools
 import re
 from html import escape
 
-from search.lexical import detect_language, fold
+from search.lexical import fold
 from search.records import Hit
-from ui.i18n import part_label, t
-
-# Below these cosine similarities (query to best passage, multilingual-e5-small) the best passage does not
-# answer the question; the results are still shown, under a notice. Measured on the index of corpus/: the
-# dev questions (tests/data/dev.jsonl) score at least 0.866 (Spanish) and 0.791 (English); off-topic ones
-# (recipes, football, stock prices) at most 0.825 (Spanish) and 0.788 (English). Spanish queries sit higher
-# because the reports are in Spanish. The English margin is thin: a notice too few rather than one too many.
-WEAK_MATCH_SIMILARITY = {"es": 0.845, "en": 0.789}
+from ui.i18n import is_named_part, part_label, t
 
 _runs = itertools.count(1)  # stamps each rendering so a browser (tests, bench) can tell new results from old
 
@@ -55,7 +48,9 @@ def plenary_line(hit: Hit, lang: str) -> str:
 def location_line(hit: Hit, lang: str) -> str:
     """Gives "Section: ... · Session 3 · p. 4" (plain text, not escaped)."""
     parts = [f"{t('section', lang)}: {hit.section}"] if hit.section else []
-    if hit.part and hit.part != "front matter" and not _section_names_part(hit.section or "", hit.part):
+    # ingest falls back to the folded heading for an unnamed part: the section already says it
+    if hit.part and is_named_part(hit.part) and hit.part != "front matter" \
+            and not _section_names_part(hit.section or "", hit.part):
         parts.append(part_label(hit.part, lang))
     parts.append(t("page", lang, page=hit.page) if hit.page is not None else t("unpaginated", lang))
     return " · ".join(parts)
@@ -87,8 +82,13 @@ def card_html(rank: int, hit: Hit, lang: str) -> str:
     )
 
 
-def results_html(hits: list[Hit], lang: str, *, query: str = "", summary: bool = True) -> str:
-    """Gives the results area: a count (or the no-results / weak-match notice) and the cards."""
+def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: bool = False,
+                 unknown_terms: list[str] = (), summary: bool = True) -> str:
+    """Gives the results area: a count, the no-good-match or no-results notice, and the cards.
+
+    no_good_match and unknown_terms are the searcher's verdict (search.searcher.Results): the best
+    passage is unlikely to answer, and the names of the query no passage contains.
+    """
     run = next(_runs)
     if not hits:
         return _wrap(run, 0, message_html(t("no_results", lang), kind="empty"))
@@ -96,16 +96,13 @@ def results_html(hits: list[Hit], lang: str, *, query: str = "", summary: bool =
     if summary:
         key = "count_one" if len(hits) == 1 else "count"
         parts.append(f'<div class="pc-count">{escape(t(key, lang, n=len(hits), query=query))}</div>')
-    if is_weak(hits, query):
-        parts.append(message_html(t("weak_match", lang), kind="weak"))
+    if no_good_match:
+        notice = t("weak_match", lang)
+        if unknown_terms:
+            notice += " " + t("unknown_terms", lang, terms=", ".join(unknown_terms))
+        parts.append(message_html(notice, kind="weak"))
     parts += [card_html(rank, hit, lang) for rank, hit in enumerate(hits, 1)]
     return _wrap(run, len(hits), "".join(parts))
-
-
-def is_weak(hits: list[Hit], query: str) -> bool:
-    """Gives True when even the best passage is too far in meaning from the query to answer it."""
-    best = max((h.similarity for h in hits if h.similarity is not None), default=None)
-    return best is not None and bool(query) and best < WEAK_MATCH_SIMILARITY[detect_language(query)]
 
 
 def message_html(message: str, *, kind: str = "error") -> str:

@@ -31,6 +31,8 @@ class Shown:
 
     query: str = ""
     hits: list[Hit] = field(default_factory=list)
+    no_good_match: bool = False  # the searcher's verdict: the best passage is unlikely to answer
+    unknown_terms: list[str] = field(default_factory=list)  # names in the query that no passage contains
     message: tuple[str, dict] | None = None  # (text key, values) of a notice shown instead of results
 
 
@@ -44,25 +46,28 @@ def query_problem(query: str) -> tuple[str, dict] | None:
     return None
 
 
-def search_hits(searcher, query: str, k: int, filters: dict) -> tuple[list[Hit], tuple[str, dict] | None]:
-    """Gives the hits for a query, or no hits and the (text key, values) of the notice explaining why."""
+def find(searcher, query: str, k: int, filters: dict) -> Shown:
+    """Gives what to show for a query: its hits and the searcher's verdict, or the notice saying why none."""
+    query = (query or "").strip()
     problem = query_problem(query)
     if problem:
-        return [], problem
+        return Shown(query, message=problem)
     try:
-        return searcher.search(query.strip(), k=k, **filters), None
+        results = searcher.search(query, k=k, **filters)
     except SearchError as exc:
-        return [], ("search_failed", {"reason": str(exc)})
+        return Shown(query, message=("search_failed", {"reason": str(exc)}))
+    return Shown(query, list(results), no_good_match=results.no_good_match, unknown_terms=results.unknown_terms)
 
 
-def draw(shown: Shown | None, lang: str) -> str:
+def draw(shown: Shown | None, lang: str, *, summary: bool = True) -> str:
     """Gives the results area for what is shown, in the interface language."""
     if shown is None:
         return ""
     if shown.message:
         key, values = shown.message
         return error_html(t(key, lang, **values))
-    return results_html(shown.hits, lang, query=shown.query)
+    return results_html(shown.hits, lang, query=shown.query, no_good_match=shown.no_good_match,
+                        unknown_terms=shown.unknown_terms, summary=summary)
 
 
 def build_search_tab(page: PageContext) -> None:
@@ -105,21 +110,17 @@ def build_search_tab(page: PageContext) -> None:
         page.relabel(dropdown, lambda lang, name=name: gr.update(
             label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=page.facet_choices(name, lang)))
 
-    def outputs_for(shown_now: Shown, query_text: str, chosen: dict, lang: str):
-        """Gives the values of [results, shown, csv_button, json_button] for what is now shown."""
-        if shown_now.hits:
-            csv_path, json_path = write_exports(shown_now.hits, query_text, chosen)
-            exports = (gr.update(value=str(csv_path), visible=True), gr.update(value=str(json_path), visible=True))
-        else:
-            exports = (gr.update(value=None, visible=False), gr.update(value=None, visible=False))
-        return (draw(shown_now, lang), shown_now, *exports)
-
     def run_search(query, plenary, year, part, country, doc_type, k, lang):
         """Gives the results area, its state and the export buttons for a query and the chosen filters."""
         values = dict(plenary=plenary, year=year, part=part, country=country, doc_type=doc_type)
         chosen = {name: list(values[name]) for name in FILTERS if values[name]}
-        hits, message = search_hits(page.searcher, query or "", int(k or DEFAULT_K), chosen)
-        return outputs_for(Shown(query=(query or "").strip(), hits=hits, message=message), query or "", chosen, lang)
+        shown_now = find(page.searcher, query, int(k or DEFAULT_K), chosen)
+        if shown_now.hits:
+            csv_path, json_path = write_exports(shown_now.hits, shown_now.query, chosen)
+            exports = (gr.update(value=str(csv_path), visible=True), gr.update(value=str(json_path), visible=True))
+        else:
+            exports = (gr.update(value=None, visible=False), gr.update(value=None, visible=False))
+        return (draw(shown_now, lang), shown_now, *exports)
 
     def open_shared(lang, request: gr.Request):
         """Gives the query, filters and results a shared address (?q=...&plenary=IV) asks for."""

@@ -1,0 +1,143 @@
+"""The scale run: how the FAISS index Puente chooses (index.store.faiss_settings) behaves at 10k-1M passages.
+
+Embedding a million texts is out of reach on this machine, so the corpus is synthetic. Each synthetic
+passage is a real passage of the reports (its text) and its vector is a real passage or sentence vector
+of the index, resampled, plus Gaussian noise shaped like the real vectors' spread per dimension, and
+renormalised. The noise is scaled so that a synthetic vector is about as close to its parent (median
+cosine ~0.93) as a real passage is to its nearest real neighbour: the clusters overlap as real topics do,
+instead of being thousands of near-copies. Queries are real: the dev and evaluation queries, embedded by
+the model. Recall@10 is measured against exact search (IndexFlatIP) over the same vectors.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench.tables import percentiles
+from index import store
+
+NOISE = 1.0  # in units of the real vectors' standard deviation per dimension (see the module docstring)
+K = 10
+SEARCHER_CANDIDATES = 200  # what search.Searcher asks the dense index for (RankingSettings.candidates)
+EF_SWEEP = (16, 32, 64, 128, 256)
+
+
+@dataclass
+class SyntheticCorpus:
+    """Synthetic passage vectors made from real ones, with what the on-disk projection needs."""
+
+    vectors: np.ndarray  # float32 (n, dim), unit rows
+    parent_cosine: float  # median cosine between a synthetic vector and the real vector it came from
+
+
+@dataclass
+class IndexFigures:
+    """What one FAISS index did on one synthetic corpus."""
+
+    size: int
+    kind: str  # "flat" (exact) or "hnsw"
+    chosen: bool  # the type Puente builds at this size
+    build_seconds: float
+    index_bytes: int  # serialised FAISS index (= vectors.faiss on disk, about its size in memory)
+    p50_ms: float  # one query at a time, k=10
+    p95_ms: float
+    candidates_p50_ms: float  # one query at a time, k=200 as the searcher asks
+    recall_at_10: float  # against exact search
+    ef_search: int | None = None
+
+
+@dataclass
+class EfPoint:
+    """Recall and latency of an HNSW index at one efSearch."""
+
+    size: int
+    ef_search: int
+    recall_at_10: float
+    p50_ms: float
+
+
+def synthesize(pool: np.ndarray, n: int, *, seed: int = 0, batch: int = 100_000) -> SyntheticCorpus:
+    """Gives n unit vectors made by resampling the rows of pool, adding shaped noise and renormalising."""
+    rng = np.random.default_rng(seed)
+    spread = pool.std(axis=0).astype(np.float32) * NOISE
+    vectors = np.empty((n, pool.shape[1]), dtype=np.float32)
+    cosines = []
+    for start in range(0, n, batch):
+        stop = min(n, start + batch)
+        parents = pool[rng.integers(len(pool), size=stop - start)]
+        noisy = parents + rng.standard_normal(parents.shape, dtype=np.float32) * spread
+        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+        vectors[start:stop] = noisy
+        cosines.append(np.einsum("ij,ij->i", noisy[:2000], parents[:2000]))
+    return SyntheticCorpus(vectors, float(np.median(np.concatenate(cosines))))
+
+
+def _timed_searches(index, queries: np.ndarray, k: int, repeats: int) -> tuple[list[float], np.ndarray]:
+    """Gives the times (ms) of one-query-at-a-time searches and the ids of the last pass."""
+    for q in queries[: min(5, len(queries))]:  # warm-up
+        index.search(q[None, :], k)
+    times, ids = [], np.zeros((len(queries), k), dtype=np.int64)
+    for _ in range(repeats):
+        for i, q in enumerate(queries):
+            started = time.perf_counter()
+            _, found = index.search(q[None, :], k)
+            times.append((time.perf_counter() - started) * 1000)
+            ids[i] = found[0]
+    return times, ids
+
+
+def recall_at_k(found: np.ndarray, exact: np.ndarray) -> float:
+    """Gives the mean share of the exact top-k that an approximate top-k contains."""
+    k = exact.shape[1]
+    return float(np.mean([len(set(f[:k]) & set(e[:k])) / k for f, e in zip(found, exact)]))
+
+
+def measure_size(pool: np.ndarray, queries: np.ndarray, n: int, *, repeats: int = 2,
+                 ef_sweep: tuple[int, ...] = EF_SWEEP) -> tuple[SyntheticCorpus, list[IndexFigures], list[EfPoint]]:
+    """Gives the figures of exact and HNSW search over n synthetic vectors, and HNSW's efSearch sweep."""
+    import faiss
+
+    corpus = synthesize(pool, n, seed=n)
+    chosen = store.faiss_settings(n)["faiss"]
+    figures: list[IndexFigures] = []
+    exact_ids = None
+    sweep: list[EfPoint] = []
+    for kind, settings in (("flat", {"faiss": "flat"}), ("hnsw", {"faiss": "hnsw", **store.HNSW_SETTINGS})):
+        started = time.perf_counter()
+        index = store.build_faiss(corpus.vectors, settings)
+        build_seconds = time.perf_counter() - started
+        index_bytes = faiss.serialize_index(index).nbytes
+        if exact_ids is None:  # the flat index is the exact reference
+            _, exact_ids = index.search(queries, K)
+        times, found = _timed_searches(index, queries, K, repeats)
+        candidate_times, _ = _timed_searches(index, queries, SEARCHER_CANDIDATES, 1)
+        p50, p95 = percentiles(times)
+        figures.append(IndexFigures(n, kind, kind == chosen, build_seconds, index_bytes, p50, p95,
+                                    percentiles(candidate_times)[0], recall_at_k(found, exact_ids),
+                                    settings.get("hnsw_ef_search")))
+        if kind == "hnsw":
+            sweep = _ef_sweep(index, queries, exact_ids, n, ef_sweep)
+        del index
+    return corpus, figures, sweep
+
+
+def _ef_sweep(index, queries: np.ndarray, exact_ids: np.ndarray, n: int, efs: tuple[int, ...]) -> list[EfPoint]:
+    """Gives recall@10 and p50 of an HNSW index at each efSearch (restoring the configured one after)."""
+    configured = index.hnsw.efSearch
+    points = []
+    for ef in efs:
+        index.hnsw.efSearch = ef
+        times, found = _timed_searches(index, queries, K, 1)
+        points.append(EfPoint(n, ef, recall_at_k(found, exact_ids), percentiles(times)[0]))
+    index.hnsw.efSearch = configured
+    return points
+
+
+def projected_generation_bytes(generation_files: dict, n_passages_real: int, n: int, faiss_bytes: int) -> int:
+    """Gives the bytes a generation of n passages would take on disk: the real generation's bytes per
+    passage (passages, sentences and their vectors) times n, plus the measured FAISS index."""
+    per_passage = sum(info["bytes"] for name, info in generation_files.items()
+                      if name in ("chunks.jsonl", "vectors.npy", "sentences.jsonl", "sentence_vectors.npy"))
+    return int(per_passage / max(1, n_passages_real) * n) + faiss_bytes
