@@ -62,18 +62,24 @@ def build_from_paths(
     progress: bool = True,
     chunking: dict | None = None,
     embedder=None,
+    limits=None,
 ) -> IngestSummary:
-    """Gives the summary of an ingest of every document under paths into a new generation of index_dir."""
-    from ingest.corpus import discover, ingest_document
-    from ingest.practices import extract_practices
+    """Gives the summary of an ingest of every document under paths into a new generation of index_dir.
+
+    Each document is read in a worker process under limits (ingest.isolation.ParseLimits: time, memory,
+    file size); one that fails is listed in the summary's failures with a one-line reason.
+    """
+    from ingest.corpus import discover
+    from ingest.isolation import DocumentParser
 
     started = time.perf_counter()
     chunking = {**DEFAULT_CHUNKING, **(chunking or {})}
-    found = discover([Path(p) for p in paths])
+    parser = DocumentParser(limits)  # one worker process for the run, started on first use
+    found = discover([Path(p) for p in paths], read_meta=parser.read_meta)
     if not found:
         raise IngestError(f"No readable documents (.pdf, .txt, .md, .html) under {', '.join(map(str, paths))}.")
     embedder = embedder or load_embedder(model)
-    with store.IndexLock(Path(index_dir)):
+    with store.IndexLock(Path(index_dir)), parser:
         previous = _previous_state(Path(index_dir), chunking)
         documents, failures, practices, changes = [], [], [], {"added": [], "replaced": [], "skipped": []}
         for path, meta in _progress(found, progress, "Reading"):
@@ -84,14 +90,17 @@ def build_from_paths(
                 changes["skipped"].append(meta.doc_id)
                 continue
             try:
-                documents.append((meta, ingest_document(path, meta, **chunking)))
-                # a second, cheap pass over the same file: cleaning and structure take ~0.2 s per report
-                practices.extend(extract_practices(meta, Path(path)))
-                changes["replaced" if meta.doc_id in previous else "added"].append(meta.doc_id)
+                parsed = parser.parse(path, meta, chunking)  # passages and practices, in the worker
             except IngestError as exc:
-                failures.append((path.name, str(exc)))
+                failures.append((path.name, getattr(exc, "reason", str(exc))))
+                continue
+            documents.append((meta, parsed.chunks))
+            practices.extend(parsed.practices)
+            changes["replaced" if meta.doc_id in previous else "added"].append(meta.doc_id)
+        parser.close()  # the worker is not needed while embedding
         if not documents:
-            raise IngestError("None of the documents could be read: " + "; ".join(r for _, r in failures))
+            raise IngestError("None of the documents could be read: "
+                              + "; ".join(f"{name}: {reason}" for name, reason in failures))
         # "auto": exact search below store.EXACT_BELOW passages, HNSW above; the manifest records the choice
         settings = {"chunking": chunking, "faiss": "auto", "embed_section_titles": True}
         report = build_index(Path(index_dir), documents, embedder=embedder, settings=settings,

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted; the previous index generation is still live.", file=sys.stderr)
         return 130
     print(report.summary())
-    return 0
+    return 1 if report.failures else 0  # the new generation is live, but some documents are not in it
 
 
 if __name__ == "__main__":

@@ -80,7 +80,8 @@ def _pieces(unit: _Unit, target_words: int, max_words: int, overlap_sentences: i
     """Return a unit longer than max_words cut at sentence boundaries, neighbours sharing overlap sentences."""
     if word_count(unit.text) <= max_words:
         return [unit]
-    sentences = split_sentences(unit.text)
+    sentences = [part for sentence in split_sentences(unit.text)
+                 for part in _word_windows(sentence, target_words, max_words)]
     pieces: list[_Unit] = []
     current: list[str] = []
     for sentence in sentences:
@@ -95,6 +96,18 @@ def _pieces(unit: _Unit, target_words: int, max_words: int, overlap_sentences: i
     return pieces
 
 
+def _word_windows(sentence: str, target_words: int, max_words: int) -> list[str]:
+    """Return a sentence longer than max_words cut every target_words words, else the sentence itself.
+
+    Text with no sentence ends (a very long line, a flattened table) must still give passages of a
+    size the model reads whole and a reader can take in.
+    """
+    words = sentence.split()
+    if len(words) <= max_words:
+        return [sentence]
+    return [" ".join(words[i:i + target_words]) for i in range(0, len(words), target_words)]
+
+
 def _pack(units: list[_Unit], target_words: int, max_words: int) -> list[_Unit]:
     """Return units packed into passages: grow while under target_words and within max_words."""
     passages: list[_Unit] = []
@@ -105,8 +118,10 @@ def _pack(units: list[_Unit], target_words: int, max_words: int) -> list[_Unit]:
             small = word_count(unit.text) < _MIN_WORDS or word_count(last.text) < _MIN_WORDS
             # a list of practices reads best as its own passage, not glued to the prose before it
             same_kind = last.is_list == unit.is_list
-            if (same_kind and word_count(last.text) < target_words and size <= max_words) \
-                    or (small and size <= max_words * 1.25):
+            # a passage cites one page: text from the next page starts a new passage
+            same_page = last.page == unit.page
+            if same_page and ((same_kind and word_count(last.text) < target_words and size <= max_words)
+                              or (small and size <= max_words * 1.25)):
                 last.text = last.text + "\n" + unit.text
                 continue
         passages.append(_Unit(unit.text, unit.page, unit.is_list))

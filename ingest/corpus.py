@@ -37,7 +37,7 @@ def load_manifest(corpus_dir: Path | str) -> dict[Path, DocumentMeta]:
     return metas
 
 
-def discover(paths: list[Path | str]) -> list[tuple[Path, DocumentMeta]]:
+def discover(paths: list[Path | str], *, read_meta=None) -> list[tuple[Path, DocumentMeta]]:
     """Return the documents found under the given files and folders, each with its metadata.
 
     The rule: a file is a document when a manifest.json in its folder or an ancestor folder (up to
@@ -46,7 +46,8 @@ def discover(paths: list[Path | str]) -> list[tuple[Path, DocumentMeta]]:
     inside a hidden folder. manifest.json itself is never a document. Metadata comes from the
     manifest entry (matched by path relative to the manifest's folder) or, without one, from the
     file: PDF title metadata, HTML <title> or first heading, else the file name; doc_id is the
-    file stem and from_manifest is False. sha256 is always computed from the bytes.
+    file stem and from_manifest is False. sha256 is always computed from the bytes. read_meta replaces
+    meta_from_file for files no manifest lists (the ingest pipeline reads them in a worker process).
     """
     found: dict[Path, DocumentMeta] = {}
     for root in (Path(p) for p in paths):
@@ -60,7 +61,7 @@ def discover(paths: list[Path | str]) -> list[tuple[Path, DocumentMeta]]:
             meta = _manifest_entry(path, stop=root if root.is_dir() else root.parent)
             if meta is None and not _is_document_file(path, root):
                 continue
-            meta = meta or meta_from_file(path)
+            meta = meta or (read_meta or meta_from_file)(path)
             meta.sha256 = sha256_of(path)
             found[resolved] = meta
     return sorted(found.items(), key=lambda item: item[1].doc_id)

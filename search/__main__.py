@@ -65,6 +65,8 @@ def _print_text(query: str, hits) -> None:
     print(f"# {query}")
     if not hits:
         print("  (no passage found)")
+    elif getattr(hits, "no_good_match", False):
+        print("  (no good match: the reports do not seem to answer this; the closest passages follow)")
     for rank, hit in enumerate(hits, 1):
         print(f"\n{rank}. {hit.citation()}  [score {hit.score:.4f}]")
         print(textwrap.indent(textwrap.fill(hit.highlight, 100), "   > "))
@@ -97,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         for query in queries:
             hits = searcher.search(query, k=args.k or 5, **_filters(args))
             if args.json:
-                print(json.dumps({"query": query, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+                print(json.dumps({"query": query, "no_good_match": bool(getattr(hits, "no_good_match", False)),
+                                  "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
             else:
                 _print_text(query, hits)
     except (SearchError, *PuenteError) as exc:

@@ -1,0 +1,49 @@
+"""Retrieval quality on the development and project query sets: a regression guard, not a timing."""
+from __future__ import annotations
+
+import pytest
+
+from search.evaluate import evaluate, load_queries
+from tests.conftest import DEV_QUERIES
+
+PROJECT_QUERIES = DEV_QUERIES.parent / "queries_puente.jsonl"
+NEGATIVES = DEV_QUERIES.parent / "negatives.jsonl"
+
+# Measured with `python -m search.evaluate` (see the README); the guard sits a small margin below.
+FLOORS = {
+    DEV_QUERIES.name: {"hit5": 0.93, "hit1": 0.70, "mrr10": 0.80},
+    PROJECT_QUERIES.name: {"hit5": 0.92, "hit1": 0.75, "mrr10": 0.83},
+}
+
+
+@pytest.fixture(scope="module")
+def results(searcher):
+    return {path.name: evaluate(searcher, load_queries(path)) for path in (DEV_QUERIES, PROJECT_QUERIES)}
+
+
+@pytest.mark.parametrize("query_set", sorted(FLOORS))
+def test_pipeline_keeps_its_measured_quality(results, query_set):
+    final = results[query_set]["hybrid"]["all"]
+    for metric, floor in FLOORS[query_set].items():
+        assert getattr(final, metric) >= floor, f"{query_set}: {metric}={getattr(final, metric):.3f} < {floor}"
+
+
+@pytest.mark.parametrize("query_set", sorted(FLOORS))
+def test_pipeline_beats_each_of_its_parts(results, query_set):
+    by_mode = results[query_set]
+    for part in ("lexical", "dense"):
+        assert by_mode["hybrid"]["all"].mrr10 > by_mode[part]["all"].mrr10
+
+
+def test_english_questions_find_the_answer_about_as_often_as_spanish_ones(results):
+    final = results[PROJECT_QUERIES.name]["hybrid"]
+    assert final["en"].hit5 >= final["es"].hit5 - 0.05
+
+
+def test_no_good_match_fires_on_questions_the_reports_do_not_answer(searcher):
+    negatives = load_queries(NEGATIVES)
+    answerable = load_queries(PROJECT_QUERIES)
+    flagged = sum(searcher.search(q["query"], k=1).no_good_match for q in negatives)
+    false_alarms = sum(searcher.search(q["query"], k=1).no_good_match for q in answerable)
+    assert flagged >= 0.7 * len(negatives)
+    assert false_alarms <= 0.15 * len(answerable)
