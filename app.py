@@ -1,11 +1,15 @@
-"""python app.py: the delegates' web page, a thin Gradio layer over search.Searcher.
+"""python app.py: the delegates' web page, a thin Gradio layer over search.live.LiveSearcher.
 
-Serves on 127.0.0.1:7860 ($GRADIO_SERVER_PORT respected). If the index does not exist yet it is built
-from corpus/ first, with progress in the terminal; the model and the searcher are loaded once per process.
+Serves on 127.0.0.1:7860 ($GRADIO_SERVER_PORT respected). If the index ($PUENTE_INDEX, else var/index)
+does not exist yet it is built from the corpus ($PUENTE_CORPUS, else corpus/) first, with progress in the
+terminal; the model is loaded once per process. The searcher follows the index folder: a new generation
+written by `python -m ingest` is served without a restart, and a banner says so when an older generation
+is served because the live one cannot be opened.
 The page speaks Spanish or English (a switch; the browser's language by default); queries may be in
 either language. Report text is always escaped: nothing from a report is interpreted as HTML.
 
-The tabs live in ui/ (one module each); a new tab is a builder function added to TABS.
+The tabs live in ui/ (one module each); a new tab is a builder function added to TABS. The Admin tab
+(upload a report, re-index) exists only when $PUENTE_ADMIN_PASSWORD is set.
 """
 from __future__ import annotations
 
@@ -15,15 +19,18 @@ from pathlib import Path
 
 import gradio as gr
 
+from ui.admin import AdminSettings
+from ui.admin_tab import build_admin_tab
 from ui.compare_tab import build_compare_tab
 from ui.i18n import DEFAULT_LANGUAGE, choose_language, t
 from ui.page import PageContext
+from ui.practices_tab import build_practices_tab
 from ui.render import CSS
 from ui.search_tab import build_search_tab
 from ui.share import BROWSER_LANGUAGE_JS
 
-TABS = (build_search_tab, build_compare_tab)  # the Practices tab joins here once practice records exist
-MAX_FILE_SIZE = "1mb"  # the page takes no uploads; anything sent as a file is refused beyond this
+TABS = (build_search_tab, build_compare_tab, build_practices_tab, build_admin_tab)  # admin: only when configured
+MAX_FILE_SIZE = "1mb"  # without the Admin tab the page takes no uploads; anything sent as a file is refused beyond this
 
 # Tells a browser driver (tests, bench) that the page has loaded and applied any shared address.
 _MARK_READY_JS = "() => { document.body.dataset.puenteReady = '1'; return []; }"
@@ -38,29 +45,33 @@ _SET_URL_LANGUAGE_JS = """
 """
 
 
-def ensure_index(index_dir: Path):
-    """Builds the index from corpus/ when none exists yet, with progress in the terminal.
+def ensure_index(index_dir: Path, corpus_dir: Path):
+    """Builds the index from the corpus when none exists yet, with progress in the terminal.
 
     Returns the embedder the build loaded (to search with, so the model loads once), or None.
     """
     from index.embedder import load_embedder
-    from index.paths import DEFAULT_CORPUS_DIR
     from index.pipeline import build_from_paths
     from index.store import CURRENT_FILE
 
     if (Path(index_dir) / CURRENT_FILE).exists():
         return None
-    print(f"No index at {index_dir} yet: building it from {DEFAULT_CORPUS_DIR} ...", flush=True)
+    print(f"No index at {index_dir} yet: building it from {corpus_dir} ...", flush=True)
     embedder = load_embedder()
-    summary = build_from_paths([DEFAULT_CORPUS_DIR], index_dir, embedder=embedder, progress=True)
+    summary = build_from_paths([corpus_dir], index_dir, embedder=embedder, progress=True)
     print(summary.summary(), flush=True)
     return embedder
 
 
-def build_ui(searcher):
-    """Gives the Gradio Blocks page over a searcher: header, language switch, help, then the tabs."""
+def build_ui(searcher, admin: AdminSettings | None = None):
+    """Gives the Gradio Blocks page over a searcher: header, language switch, help, then the tabs.
+
+    searcher is a search.live.LiveSearcher (a fixed Searcher works too, without the older-index banner);
+    admin, when given, adds the Admin tab.
+    """
     lang0 = DEFAULT_LANGUAGE
     with gr.Blocks(title="Puente") as demo:
+        banner = gr.HTML(visible=False, elem_id="pc-banner")
         with gr.Row(equal_height=False, elem_id="pc-header"):
             header = gr.Markdown(_header(lang0), elem_id="pc-title")
             lang = gr.Radio([("Español", "es"), ("English", "en")], value=lang0, scale=0, min_width=250,
@@ -69,7 +80,7 @@ def build_ui(searcher):
             help_text = gr.Markdown(t("help", lang0))
         browser_language = gr.Textbox(visible=False)
 
-        page = PageContext(searcher=searcher, lang=lang)
+        page = PageContext(searcher=searcher, lang=lang, admin=admin, banner=banner)
         page.relabel(header, lambda lg: gr.update(value=_header(lg)))
         page.relabel(lang, lambda lg: gr.update(label=t("interface_language", lg)))
         page.relabel(help_box, lambda lg: gr.update(label=t("help_title", lg)))
@@ -93,8 +104,10 @@ def build_ui(searcher):
 
         loaded = demo.load(pick_language, [browser_language], [lang], js=BROWSER_LANGUAGE_JS,
                            queue=False, api_visibility="private")
+        lang.change(page.banner_update, [lang], [banner], queue=False, api_visibility="private")
         for fn, inputs, outputs in page.load_hooks:
             loaded = loaded.then(fn, [lang, *inputs], outputs, api_visibility="private")
+        loaded = page.refresh_banner(loaded)
         loaded.then(None, None, None, js=_MARK_READY_JS)
     return demo
 
@@ -113,23 +126,30 @@ def _header(lang: str) -> str:
 
 
 def main() -> int:
-    from index.paths import default_index_dir
+    from index.paths import default_corpus_dir, default_index_dir
     from index.pipeline import PuenteError
-    from search.searcher import Searcher
+    from search.live import LiveSearcher
 
-    index_dir = default_index_dir()
+    index_dir, corpus_dir = default_index_dir(), default_corpus_dir()
     try:
-        embedder = ensure_index(index_dir)
+        embedder = ensure_index(index_dir, corpus_dir)
         print(f"Loading the index at {index_dir} and its model ...", flush=True)
-        searcher = Searcher.open(index_dir, embedder=embedder)
+        searcher = LiveSearcher(index_dir, embedder=embedder)
     except PuenteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    demo = build_ui(searcher)
+    admin = AdminSettings.from_environment(corpus_dir)
+    if admin:
+        print(f"Admin tab on: uploads go into {corpus_dir}.", flush=True)
+        if len(admin.password) < 12:
+            print("warning: PUENTE_ADMIN_PASSWORD is shorter than 12 characters; choose a longer one.",
+                  file=sys.stderr, flush=True)
+    demo = build_ui(searcher, admin)
     port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name="127.0.0.1", server_port=port, css=CSS, theme=theme(),
-                max_file_size=MAX_FILE_SIZE, footer_links=["api"], show_error=False)
+                max_file_size=f"{admin.max_upload_mb}mb" if admin else MAX_FILE_SIZE,
+                footer_links=["api"], show_error=False)
     return 0
 
 

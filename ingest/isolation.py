@@ -119,8 +119,8 @@ def read_checked(path: Path) -> list[Page]:
         raise DocumentRejected(path, EMPTY, "the PDF has no pages")
     if not any(page.text.strip() for page in pages):
         if is_pdf:
-            raise DocumentRejected(path, NO_TEXT_LAYER, f"likely scanned: none of its {len(pages)} pages has "
-                                                        "extractable text; run OCR on it first")
+            raise DocumentRejected(path, NO_TEXT_LAYER, f"likely scanned: no text can be extracted from its "
+                                                        f"{_count(len(pages), 'page')}; run OCR on it first")
         raise DocumentRejected(path, EMPTY, "the file holds no text")
     if not is_pdf and _looks_binary(pages[0].text):
         raise DocumentRejected(path, UNREADABLE_ENCODING, "its bytes decode to control characters, not text "
@@ -186,6 +186,8 @@ def _rejection(path: Path, exc: BaseException, is_pdf: bool) -> DocumentRejected
     """Gives the DocumentRejected that names what an exception raised while reading a file means."""
     from pypdf import errors as pdf_errors
 
+    if isinstance(exc.__cause__, (RecursionError, MemoryError)):  # pypdf wraps these in PdfReadError
+        exc = exc.__cause__
     name = type(exc).__name__
     message = (str(exc).splitlines() or [""])[0][:200]
     if isinstance(exc, MemoryError):
@@ -215,7 +217,7 @@ def _rejection(path: Path, exc: BaseException, is_pdf: bool) -> DocumentRejected
     return DocumentRejected(path, UNREADABLE_FILE, f"{name}: {message}")
 
 
-def _worker_main(conn, memory_bytes: int) -> None:
+def _worker_main(conn, memory_bytes: int, seconds: float) -> None:
     """Runs in the worker: answers (task, args) requests until told to stop or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it then stops us
     _limit_address_space(memory_bytes)
@@ -235,6 +237,7 @@ def _worker_main(conn, memory_bytes: int) -> None:
         if request is None:
             return
         task, args = request
+        _limit_cpu(seconds)
         fatal = False
         try:
             reply = ("ok", task(*args))
@@ -254,8 +257,23 @@ def _worker_main(conn, memory_bytes: int) -> None:
             return
 
 
+def _limit_cpu(seconds: float) -> None:
+    """Lets the next task use at most ~2 x seconds of CPU (RLIMIT_CPU; the kernel then ends the worker).
+
+    The parent kills a worker that overruns its time; this also bounds one whose parent was killed first.
+    """
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    allowed = int(used.ru_utime + used.ru_stime + 2 * seconds) + 5
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    if hard != resource.RLIM_INFINITY:
+        allowed = min(allowed, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (allowed, hard))
+
+
 def _oom_detail(memory_bytes: int) -> str:
-    return f"reading it needed more than the {_size(memory_bytes)} the worker may use"
+    return f"reading it needed more than the {_memory(memory_bytes)} the worker may use"
 
 
 def _limit_address_space(memory_bytes: int) -> None:
@@ -286,8 +304,18 @@ def _mapped_bytes() -> int:
     return 0
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _size(n: int) -> str:
-    return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n / 1e6:.0f} MB"
+    """Gives a file size as people read it: "201 MB", "8,000 bytes"."""
+    return f"{n / 1e6:,.0f} MB" if n >= 1_000_000 else f"{n:,} bytes"
+
+
+def _memory(n: int) -> str:
+    """Gives an amount of memory in binary units: "2 GiB", "512 MiB"."""
+    return f"{n / (1 << 30):g} GiB" if n >= 1 << 30 else f"{n / (1 << 20):g} MiB"
 
 
 # -- the parent's side ---------------------------------------------------------------------------------
@@ -382,7 +410,8 @@ class DocumentParser:
             return self._conn
         self._replace()
         parent_conn, child_conn = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child_conn, self.limits.memory_bytes),
+        process = self._ctx.Process(target=_worker_main,
+                                    args=(child_conn, self.limits.memory_bytes, self.limits.seconds),
                                     name="puente-ingest-worker", daemon=True)
         process.start()
         child_conn.close()
@@ -417,6 +446,9 @@ class DocumentParser:
                 how = f"signal {-code}"
         else:
             how = f"exit code {code}"
+        if code == -signal.SIGXCPU:
+            return DocumentRejected(path, TIMED_OUT, f"reading it used more than {2 * self.limits.seconds:g} s "
+                                                     "of processor time")
         if code == -signal.SIGKILL:
             return DocumentRejected(path, OUT_OF_MEMORY, f"the reader process was killed ({how}), most likely "
                                                          "by the system running out of memory")

@@ -87,6 +87,8 @@ def build_compare_tab(page: PageContext) -> None:
 
     events = dict(fn=run_compare, inputs=[topic, pick_a, pick_b, per_side, page.lang], outputs=[left, right, shown],
                   concurrency_limit=SEARCH_CONCURRENCY, concurrency_id=SEARCH_CONCURRENCY_ID)
-    button.click(**events, api_name="compare")
-    topic.submit(**events, api_visibility="private")
+    page.refresh_banner(button.click(**events, api_name="compare"))
+    page.refresh_banner(topic.submit(**events, api_visibility="private"))
+    # the plenaries offered are those of the generation served when the page loads (a re-index may add one)
+    page.on_load(lambda lang: [gr.update(choices=page.facet_choices("plenary", lang))] * 2, [], [pick_a, pick_b])
     page.lang.change(redraw, [shown, page.lang], [left, right], queue=False, api_visibility="private")

@@ -1,4 +1,5 @@
-"""The results shown, as CSV and JSON files with full citations, written into a temporary folder."""
+"""The results shown (passages or practice records), as CSV and JSON files with full citations, written into
+a temporary folder."""
 from __future__ import annotations
 
 import csv
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from search.records import Hit
 
+PRACTICE_CSV_FIELDS = ("rank", "name", "countries", "organisations", "plenary", "year", "session", "section",
+                       "page", "citation", "score", "holder", "source_line", "doc_id", "practice_id")
 CSV_FIELDS = ("rank", "citation", "title", "plenary", "city", "year", "section", "part", "page",
               "highlight", "text", "similarity", "score", "source", "doc_id", "chunk_id")
 
@@ -36,30 +39,48 @@ def export_records(hits: list[Hit]) -> list[dict]:
 
 def write_exports(hits: list[Hit], query: str, filters: dict, directory: Path | None = None) -> tuple[Path, Path]:
     """Gives the paths of a new CSV and a new JSON file holding the hits with their citations."""
+    return _write_pair(export_records(hits), CSV_FIELDS, "hits", query, filters, directory, "results")
+
+
+def practice_records(matches) -> list[dict]:
+    """Gives one plain dict per search.practices.PracticeMatch, in table order, with rank and citation."""
+    return [{"rank": rank, "citation": match.citation(), **match.to_dict()} for rank, match in enumerate(matches, 1)]
+
+
+def write_practice_exports(matches, query: str, filters: dict, directory: Path | None = None) -> tuple[Path, Path]:
+    """Gives the paths of a new CSV and a new JSON file holding the practice records shown."""
+    return _write_pair(practice_records(matches), PRACTICE_CSV_FIELDS, "practices", query, filters, directory,
+                       "practices")
+
+
+def _write_pair(records: list[dict], fields: tuple[str, ...], key: str, query: str, filters: dict,
+                directory: Path | None, fallback_stem: str) -> tuple[Path, Path]:
     folder = Path(directory or export_dir()) / uuid.uuid4().hex[:12]
     folder.mkdir(parents=True)
-    stem = "puente-" + (re.sub(r"[^\w]+", "-", query, flags=re.UNICODE).strip("-")[:40] or "results")
-    records = export_records(hits)
+    stem = "puente-" + (re.sub(r"[^\w]+", "-", query or "", flags=re.UNICODE).strip("-")[:40] or fallback_stem)
     csv_path, json_path = folder / f"{stem}.csv", folder / f"{stem}.json"
     # utf-8-sig: spreadsheet programs then read the accents of the Spanish reports correctly.
     with open(csv_path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         for record in records:
-            writer.writerow({k: _cell(record.get(k)) for k in CSV_FIELDS})
+            writer.writerow({k: _cell(record.get(k)) for k in fields})
     document = {
         "query": query,
         "filters": {k: v for k, v in filters.items() if v not in (None, "", [])},
         "exported": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "hits": records,
+        key: records,
     }
     json_path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     return csv_path, json_path
 
 
 def _cell(value) -> str:
+    """Gives a CSV cell: lists joined with "; ", and text a spreadsheet would run as a formula quoted."""
     if value is None:
         return ""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(map(str, value))
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return str(value)

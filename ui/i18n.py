@@ -104,6 +104,119 @@ TEXT: dict[str, dict[str, str]] = {
     "compare_pick": {"es": "Elija una plenaria.", "en": "Pick a plenary."},
     "doc_report": {"es": "Informe", "en": "Report"},
     "doc_linked": {"es": "Documento vinculado", "en": "Linked document"},
+    "older_index": {
+        "es": "Los resultados vienen de una versión anterior del índice: la más reciente no se pudo abrir. "
+              "Puede que falten los documentos añadidos en último lugar.",
+        "en": "Results come from an earlier version of the index: the latest one could not be opened. "
+              "The most recently added documents may be missing.",
+    },
+    "details": {"es": "Detalle", "en": "Details"},
+    # Practices tab
+    "tab_practices": {"es": "Buenas prácticas", "en": "Good practices"},
+    "practices_help": {
+        "es": "Las buenas prácticas, políticas y herramientas que los países compartieron en cada sesión. "
+              "Filtre por país, plenaria o sesión, o busque un tema por su significado; "
+              "pulse un encabezado para ordenar la tabla.",
+        "en": "The good practices, policies and tools countries shared in each session. "
+              "Filter by country, plenary or session, or search a topic by meaning; "
+              "click a heading to sort the table.",
+    },
+    "practices_topic": {"es": "Tema (búsqueda por significado)", "en": "Topic (search by meaning)"},
+    "practices_placeholder": {
+        "es": "p. ej. alertas tempranas, asistencia consular, trabajadores temporales",
+        "en": "e.g. early warning, consular assistance, temporary workers",
+    },
+    "practices_button": {"es": "Buscar prácticas", "en": "Find practices"},
+    "practices_country": {"es": "País", "en": "Country"},
+    "practices_session": {"es": "Sesión", "en": "Session"},
+    "practices_count": {"es": "{n} prácticas", "en": "{n} practices"},
+    "practices_count_one": {"es": "1 práctica", "en": "1 practice"},
+    "practices_count_topic": {
+        "es": "{n} prácticas más cercanas a «{query}», la más cercana primero",
+        "en": "{n} practices closest to “{query}”, closest first",
+    },
+    "practices_none": {
+        "es": "Ninguna práctica cumple estos filtros. Quite alguno.",
+        "en": "No practice matches these filters. Remove one.",
+    },
+    "practices_missing": {
+        "es": "Este índice no tiene registros de buenas prácticas; reconstrúyalo con `python -m ingest`.",
+        "en": "This index has no good-practice records; rebuild it with `python -m ingest`.",
+    },
+    "col_practice": {"es": "Práctica", "en": "Practice"},
+    "col_countries": {"es": "Países", "en": "Countries"},
+    "col_organisations": {"es": "Organizaciones", "en": "Organisations"},
+    "col_plenary": {"es": "Plenaria", "en": "Plenary"},
+    "col_year": {"es": "Año", "en": "Year"},
+    "col_session": {"es": "Sesión", "en": "Session"},
+    "col_page": {"es": "Página", "en": "Page"},
+    "col_similarity": {"es": "Similitud", "en": "Similarity"},
+    # Admin tab
+    "tab_admin": {"es": "Administración", "en": "Administration"},
+    "admin_help": {
+        "es": "Para quienes mantienen Puente: suba un informe (PDF, TXT o HTML) con sus datos; se guarda en el "
+              "corpus y se reindexa. Sus pasajes se pueden buscar en cuanto termina.",
+        "en": "For Puente's maintainers: upload a report (PDF, TXT or HTML) with its details; it is saved into "
+              "the corpus and re-indexed. Its passages are searchable as soon as this finishes.",
+    },
+    "admin_password": {"es": "Contraseña de administración", "en": "Administration password"},
+    "admin_file": {"es": "Documento (PDF, TXT o HTML, hasta {mb} MB)", "en": "Document (PDF, TXT or HTML, up to {mb} MB)"},
+    "admin_title": {"es": "Título", "en": "Title"},
+    "admin_plenary": {"es": "Plenaria (número romano, p. ej. VI)", "en": "Plenary (Roman numeral, e.g. VI)"},
+    "admin_year": {"es": "Año", "en": "Year"},
+    "admin_city": {"es": "Ciudad", "en": "City"},
+    "admin_dates": {"es": "Fechas (AAAA-MM-DD/AAAA-MM-DD)", "en": "Dates (YYYY-MM-DD/YYYY-MM-DD)"},
+    "admin_language": {"es": "Idioma del documento", "en": "Document language"},
+    "admin_doc_type": {"es": "Tipo de documento", "en": "Document type"},
+    "admin_source": {"es": "Fuente (dirección o editor)", "en": "Source (address or publisher)"},
+    "admin_button": {"es": "Añadir e indexar", "en": "Add and index"},
+    "admin_wrong_password": {"es": "Contraseña incorrecta. No se ha guardado nada.",
+                             "en": "Wrong password. Nothing was saved."},
+    "admin_saving": {"es": "Guardando el documento", "en": "Saving the document"},
+    "admin_indexing": {"es": "Indexando el corpus", "en": "Indexing the corpus"},
+    "admin_waiting": {"es": "Poniendo en servicio el nuevo índice", "en": "Bringing the new index live"},
+    "admin_done": {
+        "es": "«{title}» se ha añadido al corpus como {path} y ya se puede buscar.",
+        "en": "“{title}” was added to the corpus as {path} and is now searchable.",
+    },
+    "admin_failed": {"es": "No se pudo añadir el documento: {reason}", "en": "The document could not be added: {reason}"},
+    "admin_not_indexed": {
+        "es": "El documento se guardó pero no se pudo indexar, así que se retiró del corpus: {reason}",
+        "en": "The document was saved but could not be indexed, so it was taken out of the corpus again: {reason}",
+    },
+    "admin_index_failed": {
+        "es": "El documento está en el corpus, pero la indexación falló: {reason} "
+              "Se indexará en la próxima ejecución de `python -m ingest`.",
+        "en": "The document is in the corpus, but indexing failed: {reason} "
+              "It will be indexed by the next run of `python -m ingest`.",
+    },
+    "upload_missing": {"es": "Elija un archivo.", "en": "Choose a file."},
+    "upload_type": {"es": "Solo se aceptan archivos {types}; «{name}» no lo es.",
+                    "en": "Only {types} files are accepted; “{name}” is not one."},
+    "upload_name": {"es": "«{name}» no sirve como nombre de archivo: renómbrelo con letras o cifras.",
+                    "en": "“{name}” is no usable file name: rename it with letters or digits."},
+    "upload_too_big": {"es": "El archivo ocupa {size} MB; el límite es {limit} MB.",
+                       "en": "The file is {size} MB; the limit is {limit} MB."},
+    "upload_exists": {"es": "Ya hay un documento {name} en el corpus: cambie el nombre del archivo.",
+                      "en": "The corpus already holds a document {name}: rename the file."},
+    "upload_not_pdf": {"es": "«{name}» no es un PDF válido.", "en": "“{name}” is not a valid PDF."},
+    "upload_unreadable": {"es": "No se pudo leer el archivo: {reason}", "en": "The file could not be read: {reason}"},
+    "upload_no_text": {"es": "El archivo no tiene texto que extraer (¿es un escaneo?).",
+                       "en": "The file has no text to extract (is it a scan?)."},
+    "upload_manifest": {"es": "No se pudo actualizar el manifiesto del corpus: {reason}",
+                        "en": "The corpus manifest could not be updated: {reason}"},
+    "meta_title": {"es": "Falta el título.", "en": "The title is missing."},
+    "meta_plenary": {"es": "La plenaria debe ser un número romano (p. ej. VI); «{value}» no lo es.",
+                     "en": "The plenary must be a Roman numeral (e.g. VI); “{value}” is not."},
+    "meta_year": {"es": "El año debe estar entre {low} y {high}; «{value}» no lo está.",
+                  "en": "The year must lie between {low} and {high}; “{value}” does not."},
+    "meta_dates": {"es": "Las fechas deben ser AAAA-MM-DD o AAAA-MM-DD/AAAA-MM-DD; «{value}» no lo es.",
+                   "en": "Dates must read YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD; “{value}” does not."},
+    "meta_choice": {"es": "Valor no válido para {field}: «{value}».", "en": "Not a valid {field}: “{value}”."},
+    "meta_too_long": {"es": "El campo {field} es demasiado largo (máximo {limit} caracteres).",
+                      "en": "The field {field} is too long (at most {limit} characters)."},
+    "lang_es": {"es": "Español", "en": "Spanish"},
+    "lang_en": {"es": "Inglés", "en": "English"},
 }
 
 # Parts of a report as ingest names them ("session 3", "roadmap 1", ...), shown in the reader's language.
@@ -215,3 +328,8 @@ def facet_sort_key(field: str, value: str):
         return (roman_value(value), value)
     numbers = re.findall(r"\d+", value)
     return (re.sub(r"\d+", "", value), int(numbers[0]) if numbers else 0, value)
+
+
+def country_label(name: str, lang: str) -> str:
+    """Gives a member country's name ("Panamá", as records hold it) in the reader's language ("Panama")."""
+    return facet_label("country", _fold(name), lang) if _fold(name) in _COUNTRY_BY_KEY else name

@@ -143,17 +143,27 @@ CSS = """
 .pc-msg-error {border-color: #d9534f; color: #a12622;}
 .pc-msg-weak {border-color: #e0b000; background: rgba(255, 220, 0, 0.08);}
 .pc-msg-empty, .pc-msg-hint {color: var(--body-text-color-subdued); font-style: italic;}
+.pc-msg-done {border-color: #2f8f46; color: #1d6b31;}
+.dark .pc-msg-done {color: #7fd394;}
 .pc-compare-head {font-weight: 600; margin-bottom: 4px;}
+.pc-banner {font-size: 0.85em; padding: 6px 12px; border-radius: 8px; border: 1px solid #e0b000;
+            background: rgba(255, 220, 0, 0.08); color: var(--body-text-color-subdued);}
+.pc-banner details {display: inline;}
+.pc-banner summary {display: inline; cursor: pointer; text-decoration: underline;}
+.pc-summary {font-size: 0.8em; white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 8px;
+             color: var(--body-text-color-subdued);}
+#practices-exports {align-items: center;}
+#practices-count .html-container, #admin-result .html-container, #pc-banner .html-container {padding: 0;}
 #results .html-container, #compare-left .html-container, #compare-right .html-container {padding: 0;}
 #pc-header {align-items: flex-start;}
 #pc-header h1 {margin: 0 0 4px 0;}
 #pc-lang {flex: none;}
-#search-row, #compare-row {align-items: flex-end;}
-#search-button, #compare-button {min-height: 46px; margin-bottom: 2px;}
+#search-row, #compare-row, #practices-row {align-items: flex-end;}
+#search-button, #compare-button, #practices-button {min-height: 46px; margin-bottom: 2px;}
 @media (max-width: 640px) {
   #pc-header {flex-direction: column; gap: 8px;}
-  #search-row, #compare-row {flex-direction: column; gap: 8px;}
-  #search-row > *, #compare-row > * {width: 100%; min-width: 0 !important;}
+  #search-row, #compare-row, #practices-row {flex-direction: column; gap: 8px;}
+  #search-row > *, #compare-row > *, #practices-row > * {width: 100%; min-width: 0 !important;}
   #pc-lang {width: 100%;}
   .pc-card {padding: 10px 12px;}
 }

@@ -126,19 +126,25 @@ def build_search_tab(page: PageContext) -> None:
         """Gives the query, filters and results a shared address (?q=...&plenary=IV) asks for."""
         known = {name: page.facet_values(name) for name in FILTERS}
         shared = read_shared_search(request.query_params if request else {}, known)
+        # the filters offer the values of the generation served now: a re-index may have added some
+        choices = [gr.update(choices=page.facet_choices(name, lang), visible=len(known[name]) > 1)
+                   for name in FILTERS]
         if not shared.query:  # nothing shared: leave alone whatever the reader may already have typed
-            return tuple(gr.update() for _ in range(len(FILTERS) + 6))
+            return (gr.update(), *choices, *(gr.update() for _ in range(5)))
         fields = [shared.query, *[shared.filters.get(name, []) for name in FILTERS], shared.k]
-        return (*fields, *run_search(shared.query, *fields[1:], lang))
+        choices = [gr.update(choices=update["choices"], visible=update["visible"], value=value)
+                   for update, value in zip(choices, fields[1:-1])]
+        return (shared.query, *choices, shared.k, *run_search(shared.query, *fields[1:], lang))
 
     inputs = [query, *filters, k, page.lang]
     outputs = [results, shown, csv_button, json_button]
     events = dict(fn=run_search, inputs=inputs, outputs=outputs, concurrency_limit=SEARCH_CONCURRENCY,
                   concurrency_id=SEARCH_CONCURRENCY_ID)
     private = dict(api_visibility="private")
-    button.click(**events, api_name="search").then(None, inputs, None, js=UPDATE_URL_JS)
-    query.submit(**events, **private).then(None, inputs, None, js=UPDATE_URL_JS)
-    examples.load_input_event.then(**events, **private).then(None, inputs, None, js=UPDATE_URL_JS)
+    for searched in (button.click(**events, api_name="search"), query.submit(**events, **private),
+                     examples.load_input_event.then(**events, **private)):
+        searched.then(None, inputs, None, js=UPDATE_URL_JS)
+        page.refresh_banner(searched)
     # On a language switch, redraw what is shown; with nothing shown yet, leave the area alone (a search
     # started by a shared address may be about to fill it).
     page.lang.change(lambda now, lang: gr.update() if now is None else draw(now, lang),

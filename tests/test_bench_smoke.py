@@ -1,0 +1,93 @@
+"""The benchmark runs end to end and prints every figure; the index type follows the corpus size.
+
+No timing is asserted here: the machine is shared and the figures are for people to read.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import store
+from ingest.records import Chunk, DocumentMeta
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_smoke_run_prints_every_figure():
+    from bench.__main__ import LABELS
+
+    done = subprocess.run([sys.executable, "-m", "bench", "--smoke"], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    missing = [label for label in LABELS if label not in done.stdout]
+    assert not missing, f"labels not printed: {missing}\n{done.stdout}"
+    assert "not measured" not in done.stdout, done.stdout
+
+
+def test_exact_search_below_the_threshold_hnsw_from_it_on():
+    assert store.faiss_settings(store.EXACT_BELOW - 1)["faiss"] == "flat"
+    above = store.faiss_settings(store.EXACT_BELOW)
+    assert above["faiss"] == "hnsw"
+    assert above["hnsw_ef_search"] == store.HNSW_SETTINGS["hnsw_ef_search"]
+    assert store.resolve_settings({"faiss": "flat"}, 10 * store.EXACT_BELOW)["faiss"] == "flat"  # explicit wins
+
+
+@dataclass(frozen=True)
+class Info:
+    name: str = "test/random"
+    dimension: int = 8
+    fingerprint: str = "f" * 64
+    max_tokens: int = 512
+
+
+def _write(index_dir, settings, rows=3):
+    vectors = np.random.default_rng(0).normal(size=(rows, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    doc = DocumentMeta(doc_id="D", title="Informe", plenary="V", year=2024)
+    chunks = [Chunk(chunk_id=f"D:{i}", doc_id="D", text=f"pasaje {i}") for i in range(rows)]
+    store.write_generation(index_dir, documents=[doc], chunks=chunks, vectors=vectors,
+                           sentences=[[c.text] for c in chunks], sentence_vectors=vectors,
+                           model_info=Info(), settings=settings)
+    return store.load_generation(store.live_generation(index_dir))
+
+
+def test_auto_records_the_chosen_type_in_the_manifest(tmp_path):
+    import faiss
+
+    data = _write(tmp_path, {"faiss": "auto"})
+    assert data.manifest.settings["faiss"] == "flat"
+    assert isinstance(data.faiss_index, faiss.IndexFlatIP)
+
+
+def test_hnsw_search_depth_is_applied_when_the_index_is_loaded(tmp_path):
+    data = _write(tmp_path, {"faiss": "hnsw", **store.HNSW_SETTINGS, "hnsw_ef_search": 77})
+    assert data.manifest.settings["hnsw_m"] == store.HNSW_SETTINGS["hnsw_m"]
+    assert data.faiss_index.hnsw.efSearch == 77
+
+
+def test_hnsw_chosen_for_60k_passages_finds_the_exact_top_10():
+    """Recall@10 >= 0.95 against exact search, on vectors shaped like e5's (a strong common direction,
+    topics around it) as bench.scale makes them from real ones."""
+    import faiss
+
+    from bench.scale import recall_at_k, synthesize
+
+    rng = np.random.default_rng(7)
+    common = rng.normal(size=384).astype(np.float32)
+    topics = common * 3 + rng.normal(size=(1000, 384)).astype(np.float32)  # e5 cosines sit around 0.8
+    topics /= np.linalg.norm(topics, axis=1, keepdims=True)
+    vectors = synthesize(topics, 60_000, seed=1).vectors
+    queries = synthesize(topics, 200, seed=2).vectors
+    index = store.build_faiss(vectors, {"faiss": "auto"})
+    assert isinstance(index, faiss.IndexHNSWFlat)
+    exact = faiss.IndexFlatIP(384)
+    exact.add(vectors)
+    _, truth = exact.search(queries, 10)
+    _, found = index.search(queries, 10)
+    assert recall_at_k(found, truth) >= 0.95
