@@ -70,7 +70,8 @@ def build_ui(searcher, admin: AdminSettings | None = None):
     admin, when given, adds the Admin tab.
     """
     lang0 = DEFAULT_LANGUAGE
-    with gr.Blocks(title="Puente") as demo:
+    # uploads and exports live in the Gradio cache: files older than a day go, checked hourly
+    with gr.Blocks(title="Puente", delete_cache=(3600, 86400)) as demo:
         banner = gr.HTML(visible=False, elem_id="pc-banner")
         with gr.Row(equal_height=False, elem_id="pc-header"):
             header = gr.Markdown(_header(lang0), elem_id="pc-title")

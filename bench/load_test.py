@@ -67,13 +67,24 @@ def _env(**extra: str) -> dict:
     return {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", **extra}
 
 
-def start_app(index_dir: Path, port: int, log_path: Path) -> subprocess.Popen:
-    """Starts `python app.py` serving index_dir on HOST:port, its output going to log_path."""
+def start_app(index_dir: Path, port: int, log_path: Path, temp_dir: Path) -> subprocess.Popen:
+    """Starts `python app.py` serving index_dir on HOST:port, its output going to log_path.
+
+    The app's temporary files (exports, Gradio's cache) go to temp_dir, so that they can be counted.
+    """
+    temp_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w", encoding="utf-8")
     return subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
                             env=_env(PUENTE_INDEX=str(index_dir), GRADIO_SERVER_PORT=str(port),
-                                     GRADIO_SERVER_NAME=HOST),
+                                     GRADIO_SERVER_NAME=HOST, TMPDIR=str(temp_dir),
+                                     GRADIO_TEMP_DIR=str(temp_dir / "gradio")),
                             start_new_session=True)  # its own process group: stopped as a whole
+
+
+def files_under(folder: Path) -> tuple[int, int]:
+    """Gives the number of files under folder and their total size in bytes."""
+    sizes = [p.stat().st_size for p in folder.rglob("*") if p.is_file()]
+    return len(sizes), sum(sizes)
 
 
 def wait_until_serving(app: subprocess.Popen, url: str, deadline: float) -> None:
@@ -173,11 +184,14 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         url = f"http://{HOST}:{port}/"
         log_path = Path(scratch) / "app.log"
-        app = start_app(index_dir, port, log_path)
+        app_temp = Path(scratch) / "app-tmp"
+        app = start_app(index_dir, port, log_path, app_temp)
         try:
             wait_until_serving(app, url, deadline)
+            temp_before = files_under(app_temp)
             api = endpoints(url)
-            print("Endpoints: " + "; ".join(f"{name}({', '.join(map(str, params))})" for name, params in api.items()))
+            listed = (f"{name}({', '.join(map(str, params))})" for name, params in api.items())
+            print("Endpoints: " + "; ".join(listed))
             if SEARCH_ENDPOINT not in api:
                 print(f"error: the app exposes no {SEARCH_ENDPOINT} endpoint", file=sys.stderr)
                 return 1
@@ -191,12 +205,17 @@ def main(argv: list[str] | None = None) -> int:
             for thread in threads:
                 thread.join(max(0.0, deadline - time.monotonic()) + 5)
             wall = time.perf_counter() - began
+            temp_after = files_under(app_temp)
         except RuntimeError as exc:
-            print(f"error: {exc}\n--- app log ---\n{log_path.read_text(encoding='utf-8')[-3000:]}", file=sys.stderr)
+            log_tail = log_path.read_text(encoding="utf-8")[-3000:]
+            print(f"error: {exc}\n--- app log ---\n{log_tail}", file=sys.stderr)
             return 1
         finally:
             stop_app(app)
-        return report(tally, args.clients * args.queries, wall, args)
+        code = report(tally, args.clients * args.queries, wall, args)
+        print(f"temporary files the app kept: {temp_after[0] - temp_before[0]} new "
+              f"({(temp_after[1] - temp_before[1]) / 1e6:.1f} MB), not deleted while it runs")
+        return code
 
 
 def report(tally: Tally, planned: int, wall: float, args) -> int:

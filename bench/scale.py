@@ -18,7 +18,7 @@ import numpy as np
 from bench.tables import percentiles
 from index import store
 
-NOISE = 1.0  # in units of the real vectors' standard deviation per dimension (see the module docstring)
+NOISE = 1.0  # noise standard deviation in units of the real vectors' own spread (see the module docstring)
 K = 10
 SEARCHER_CANDIDATES = 200  # what search.Searcher asks the dense index for (RankingSettings.candidates)
 EF_SWEEP = (16, 32, 64, 128, 256)
@@ -45,6 +45,7 @@ class IndexFigures:
     p95_ms: float
     candidates_p50_ms: float  # one query at a time, k=200 as the searcher asks
     recall_at_10: float  # against exact search
+    recall_10_in_candidates: float  # share of the exact top 10 among the k=200 candidates (re-scored exactly)
     ef_search: int | None = None
 
 
@@ -59,15 +60,19 @@ class EfPoint:
 
 
 def synthesize(pool: np.ndarray, n: int, *, seed: int = 0, batch: int = 100_000) -> SyntheticCorpus:
-    """Gives n unit vectors made by resampling the rows of pool, adding shaped noise and renormalising."""
+    """Gives n unit vectors drawn by a smoothed bootstrap of the rows of pool: a row picked at random, plus
+    Gaussian noise with the rows' own covariance (times NOISE squared), renormalised."""
     rng = np.random.default_rng(seed)
-    spread = pool.std(axis=0).astype(np.float32) * NOISE
+    centred = pool - pool.mean(axis=0)
+    variances, axes = np.linalg.eigh(centred.T @ centred / len(pool))
+    # noise = z * sqrt(eigenvalue) along each principal axis: the spread real passages have around their topics
+    shape = (axes * np.sqrt(np.clip(variances, 0, None)) * NOISE).T.astype(np.float32)
     vectors = np.empty((n, pool.shape[1]), dtype=np.float32)
     cosines = []
     for start in range(0, n, batch):
         stop = min(n, start + batch)
         parents = pool[rng.integers(len(pool), size=stop - start)]
-        noisy = parents + rng.standard_normal(parents.shape, dtype=np.float32) * spread
+        noisy = parents + rng.standard_normal(parents.shape, dtype=np.float32) @ shape
         noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
         vectors[start:stop] = noisy
         cosines.append(np.einsum("ij,ij->i", noisy[:2000], parents[:2000]))
@@ -89,9 +94,9 @@ def _timed_searches(index, queries: np.ndarray, k: int, repeats: int) -> tuple[l
 
 
 def recall_at_k(found: np.ndarray, exact: np.ndarray) -> float:
-    """Gives the mean share of the exact top-k that an approximate top-k contains."""
+    """Gives the mean share of the exact top-k (k = exact's width) found among an approximate result's ids."""
     k = exact.shape[1]
-    return float(np.mean([len(set(f[:k]) & set(e[:k])) / k for f, e in zip(found, exact)]))
+    return float(np.mean([len(set(f.tolist()) & set(e.tolist())) / k for f, e in zip(found, exact)]))
 
 
 def measure_size(pool: np.ndarray, queries: np.ndarray, n: int, *, repeats: int = 2,
@@ -112,11 +117,11 @@ def measure_size(pool: np.ndarray, queries: np.ndarray, n: int, *, repeats: int 
         if exact_ids is None:  # the flat index is the exact reference
             _, exact_ids = index.search(queries, K)
         times, found = _timed_searches(index, queries, K, repeats)
-        candidate_times, _ = _timed_searches(index, queries, SEARCHER_CANDIDATES, 1)
+        candidate_times, candidates = _timed_searches(index, queries, SEARCHER_CANDIDATES, 1)
         p50, p95 = percentiles(times)
         figures.append(IndexFigures(n, kind, kind == chosen, build_seconds, index_bytes, p50, p95,
                                     percentiles(candidate_times)[0], recall_at_k(found, exact_ids),
-                                    settings.get("hnsw_ef_search")))
+                                    recall_at_k(candidates, exact_ids), settings.get("hnsw_ef_search")))
         if kind == "hnsw":
             sweep = _ef_sweep(index, queries, exact_ids, n, ef_sweep)
         del index

@@ -10,6 +10,9 @@ is replaced only after it dies or is killed, so isolation costs one process star
 Every failure becomes a `DocumentRejected` whose `reason` is one line naming what is wrong, e.g.
 "not a PDF — it is an HTML page", "encrypted — the PDF needs a password", "no text layer — likely
 scanned", "timed out — reading took more than 60 s".
+
+As everywhere in multiprocessing, the worker imports the caller's main script: a script that ingests
+needs the usual `if __name__ == "__main__":` guard (app.py, `python -m ingest` and pytest have it).
 """
 from __future__ import annotations
 

@@ -27,13 +27,18 @@ def read_pages(path: Path | str) -> list[Page]:
 
 
 def _read_text(path: Path) -> str:
-    """Return the file's text, UTF-8 first, Latin-1 as the fallback of old exports."""
+    """Return the file's text, UTF-8 first, then Windows-1252 and Latin-1, the encodings of old exports."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{path}: cannot read file ({exc})") from exc
     try:
         return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Windows-1252 is Latin-1 with printable characters (“ ” – € ...) where Latin-1 has controls
+        return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
 

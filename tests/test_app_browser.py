@@ -1,7 +1,12 @@
 """The web page end to end: `python app.py` in a subprocess, driven in Debian's headless Chromium.
 
-One app process per module over the session's real index (so it does not rebuild), and a second one over
-a one-file index holding markup, for the escaping test. Screenshots land in test-artifacts/screenshots/.
+Two app processes per module, to keep the run within a few minutes:
+- the delegates' page over a copy of the session's real index (so nothing is rebuilt) and a copy of corpus/,
+  with an admin password set: the Admin tab's upload writes into these copies only, and adds a document
+  about a topic (community gardens in Tarija) no other test asks about, so the tests do not depend on order;
+- a page without an admin password over a one-file index whose text and practice list hold markup, for the
+  escaping tests and the absent Admin tab.
+Screenshots land in test-artifacts/screenshots/.
 """
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +23,7 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -37,14 +44,21 @@ SPANISH_QUERY = "¿Qué propuso Chile sobre alertas tempranas?"
 ENGLISH_QUERY = "What did Panama say about the Darién?"
 MARKUP = '<img src=x onerror="window.__puenteOwned = 1; alert(1)">'
 MARKUP_HEADING = "INFORME DE PRUEBA <b>SOBRE</b> MOVILIDAD LABORAL"  # becomes the title and the section
+# a practice record's name, with HTML and Markdown in it
+MARKUP_PRACTICE = 'Programa **Mover** <svg onload="window.__puenteOwned = 2"> [ventanilla](javascript:alert(2)) de empleo'
 MARKUP_REPORT = (
     MARKUP_HEADING + "\n\n"
     "Los países acordaron fortalecer la movilidad laboral regional y los programas de migración laboral "
     "temporal para trabajadores agrícolas. " + MARKUP + " Este texto de prueba contiene marcado que "
     "nunca debe interpretarse como HTML en la página.\n\n"
     "Las delegaciones destacaron la cooperación entre ministerios de trabajo y servicios de empleo para "
-    "reconocer las competencias de las personas trabajadoras migrantes.\n"
+    "reconocer las competencias de las personas trabajadoras migrantes.\n\n"
+    "Buenas prácticas, políticas y herramientas compartidas durante la sesión:\n\n"
+    + MARKUP_PRACTICE + " | Chile\n"
 )
+ADMIN_PASSWORD = "puente-test-admin-7f3c9a"
+UPLOAD_TITLE = "Informe de la VI Reunión Plenaria CRM-CSM (prueba)"
+UPLOAD_TOPIC = "huertos comunitarios para familias migrantes retornadas en Tarija"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -62,11 +76,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(index_dir: Path, log_path: Path):
-    """Gives the address of `python app.py` serving index_dir; stops the process afterwards."""
+def running_app(index_dir: Path, log_path: Path, **settings: str):
+    """Gives the address of `python app.py` serving index_dir; stops the process afterwards.
+
+    settings are more environment variables (PUENTE_CORPUS, PUENTE_ADMIN_PASSWORD); without them the app
+    runs with no admin password, whatever the environment of the test run says.
+    """
     port = _free_port()
-    env = {**os.environ, "PUENTE_INDEX": str(index_dir), "GRADIO_SERVER_PORT": str(port),
-           "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
+    env = {key: value for key, value in os.environ.items() if key != "PUENTE_ADMIN_PASSWORD"}
+    env.update({"PUENTE_INDEX": str(index_dir), "GRADIO_SERVER_PORT": str(port), "HF_HUB_OFFLINE": "1",
+                "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1", **settings})
     url = f"http://127.0.0.1:{port}/"
     with open(log_path, "w") as log:
         process = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT_ROOT, env=env,
@@ -98,10 +117,21 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log_path: Path) -> 
 
 
 @pytest.fixture(scope="module")
-def app_url(real_index, tmp_path_factory):
+def served(real_index, tmp_path_factory):
+    """The page over copies of the real index and of corpus/, with an admin password: its url and folders."""
+    copies = tmp_path_factory.mktemp("served")
+    index_dir, corpus_dir = copies / "index", copies / "corpus"
+    shutil.copytree(real_index, index_dir, ignore=shutil.ignore_patterns(".lock"))
+    shutil.copytree(PROJECT_ROOT / "corpus", corpus_dir)
+    with running_app(index_dir, copies / "app.log", PUENTE_CORPUS=str(corpus_dir),
+                     PUENTE_ADMIN_PASSWORD=ADMIN_PASSWORD) as url:
+        yield SimpleNamespace(url=url, index_dir=index_dir, corpus_dir=corpus_dir)
+
+
+@pytest.fixture(scope="module")
+def app_url(served):
     """The page over the real index of the bundled reports."""
-    with running_app(real_index, tmp_path_factory.mktemp("app") / "app.log") as url:
-        yield url
+    return served.url
 
 
 @pytest.fixture(scope="module")
@@ -326,3 +356,228 @@ def test_report_text_holding_markup_is_shown_as_text(markup_app_url, open_page):
     assert page.evaluate("() => window.__puenteOwned") is None
     assert page.dialogs == []
     shoot(page, "markup-as-text")
+
+
+# -- the Practices tab ---------------------------------------------------------------------------------------
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+
+
+def practices_run(page) -> str:
+    return page.evaluate("() => document.querySelector('#practices-count .pc-practices-count')?.dataset.run ?? ''")
+
+
+def wait_for_new_practices(page, before: str) -> None:
+    page.wait_for_function(
+        "(before) => { const c = document.querySelector('#practices-count .pc-practices-count');"
+        " return c && c.dataset.run !== before; }", arg=before, timeout=RESULT_MS)
+
+
+def practices_count(page) -> int:
+    return int(page.get_attribute("#practices-count .pc-practices-count", "data-count"))
+
+
+def practice_rows(page) -> list[list[str]]:
+    """Gives the cells of the table rows on screen (the table draws only the rows in view)."""
+    return page.eval_on_selector_all(
+        "#practices-table [role=row].virtual-row",
+        "rows => rows.map(r => Array.from(r.querySelectorAll('[role=gridcell]')).map(c => c.innerText.trim()))")
+
+
+def test_the_practices_table_filters_by_country_and_exports_the_records(app_url, open_page):
+    page = open_page(app_url)
+    open_tab(page, "Buenas prácticas")
+    total = practices_count(page)
+    assert total > 50  # both reports list their practices
+    before = practices_run(page)
+    choose(page, "practices-country", "Chile")
+    wait_for_new_practices(page, before)
+    chilean = practices_count(page)
+    assert 0 < chilean < total
+    expect(page.locator("#practices-count")).to_contain_text(f"{chilean} prácticas")
+    assert page.get_attribute("#practices-table [role=grid]", "aria-rowcount") == str(chilean + 1)
+    rows = practice_rows(page)
+    assert rows and all("Chile" in row[1] for row in rows)
+    assert "Sistema de Alerta Temprana" in [row[0] for row in rows]
+    shoot(page, "practices-chile-desktop")
+
+    with page.expect_download() as download:
+        page.click("#practices-csv")
+    exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert len(exported) == chilean
+    assert all("Chile" in row["countries"].split("; ") for row in exported)
+    assert "Sistema de Alerta Temprana" in [row["name"] for row in exported]
+    assert all("Plenaria" in row["citation"] for row in exported)
+    with page.expect_download() as download:
+        page.click("#practices-json")
+    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert document["filters"] == {"country": ["Chile"]} and len(document["practices"]) == chilean
+
+    # a topic ranks the filtered records by meaning, in either language
+    page.fill("#practices-topic textarea", "early warning")
+    before = practices_run(page)
+    page.click("#practices-button")
+    wait_for_new_practices(page, before)
+    assert practice_rows(page)[0][0] == "Sistema de Alerta Temprana"
+    assert all("Chile" in row[1] for row in practice_rows(page))
+
+
+def test_practice_names_holding_markup_are_shown_as_text(markup_app_url, open_page):
+    page = open_page(markup_app_url)
+    open_tab(page, "Buenas prácticas")
+    expect(page.locator("#practices-count")).to_contain_text("1 práctica")
+    assert practice_rows(page)[0][0] == MARKUP_PRACTICE
+    assert page.locator("#practices-table svg[onload], #practices-table strong, #practices-table a").count() == 0
+    assert page.evaluate("() => window.__puenteOwned") is None
+    assert page.dialogs == []
+    shoot(page, "practices-markup-as-text")
+
+
+# -- the Admin tab -----------------------------------------------------------------------------------------
+
+def two_page_pdf(path: Path) -> Path:
+    """Writes a two-page report whose second page alone speaks of community gardens in Tarija."""
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "INFORME DE LA VI REUNIÓN PLENARIA DE PRUEBA\n\n" + " ".join(
+        ["Las delegaciones se reunieron para revisar el plan de trabajo regional y aprobar la agenda."] * 3))
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "SESIÓN 1: HUERTOS COMUNITARIOS\n\n" + " ".join(
+        [f"Bolivia presentó un programa piloto de {UPLOAD_TOPIC}, con semillas y formación agrícola."] * 3))
+    pdf.output(str(path))
+    return path
+
+
+def fill_admin_form(page, password: str, document: Path, **fields: str) -> None:
+    page.fill("#admin-password input", password)
+    page.set_input_files("#admin-file input[type=file]", str(document))
+    expect(page.locator("#admin-file")).to_contain_text(document.name)  # uploaded
+    for name, value in fields.items():
+        page.fill(f"#admin-{name} input, #admin-{name} textarea", value)
+
+
+def admin_result(page):
+    """Waits for the outcome of an upload and gives it."""
+    result = page.locator("#admin-result .pc-admin-result")
+    result.wait_for(timeout=180_000)
+    return result
+
+
+def corpus_state(corpus_dir: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(corpus_dir.iterdir())}
+
+
+def test_an_uploaded_pdf_is_saved_indexed_and_searchable_with_its_page(served, open_page, tmp_path):
+    pdf = two_page_pdf(tmp_path / "Informe VI Plenaria (prueba).pdf")
+    page = open_page(served.url)
+    open_tab(page, "Administración")
+    fill_admin_form(page, ADMIN_PASSWORD, pdf, title=UPLOAD_TITLE, plenary="VI", year="2025", city="Lima, Perú",
+                    dates="2025-10-09/2025-10-10", source="https://example.org/vi-plenaria.pdf")
+    page.click("#admin-button")
+    result = admin_result(page)
+    assert result.get_attribute("data-kind") == "done", result.inner_text()
+    expect(result).to_contain_text("informe-vi-plenaria-prueba.pdf")
+    expect(result).to_contain_text("added 1, replaced 0, removed 0, unchanged 2")  # only the new PDF embedded
+    shoot(page, "admin-upload-done")
+    assert (served.corpus_dir / "informe-vi-plenaria-prueba.pdf").read_bytes() == pdf.read_bytes()
+    entry = json.loads((served.corpus_dir / "manifest.json").read_text(encoding="utf-8"))["documents"][-1]
+    assert entry == {"doc_id": "informe-vi-plenaria-prueba", "path": "informe-vi-plenaria-prueba.pdf",
+                     "title": UPLOAD_TITLE, "plenary": "VI", "year": 2025, "city": "Lima, Perú",
+                     "dates": "2025-10-09/2025-10-10", "language": "es", "doc_type": "report",
+                     "source": "https://example.org/vi-plenaria.pdf"}
+
+    open_tab(page, "Buscar")  # right away: no restart, no wait
+    search(page, "¿Qué programa de huertos comunitarios presentó Bolivia en Tarija?")
+    card = card_with(page, "Tarija")
+    assert card.locator(".pc-title").inner_text() == UPLOAD_TITLE
+    assert "VI Plenaria · Lima, Perú · 2025" in card.locator(".pc-plenary").inner_text()
+    assert card.locator(".pc-where").inner_text().endswith("p. 2")
+    shoot(page, "admin-upload-searchable")
+
+
+def test_a_wrong_admin_password_is_refused_and_nothing_is_saved(served, open_page, tmp_path):
+    before = corpus_state(served.corpus_dir)
+    page = open_page(served.url, locale="en-US")
+    open_tab(page, "Administration")
+    fill_admin_form(page, "not-" + ADMIN_PASSWORD, two_page_pdf(tmp_path / "intruso.pdf"), title="Intruso")
+    page.click("#admin-button")
+    result = admin_result(page)
+    assert result.get_attribute("data-kind") == "error"
+    expect(result).to_contain_text("Wrong password. Nothing was saved.")
+    assert corpus_state(served.corpus_dir) == before
+    shoot(page, "admin-wrong-password")
+
+
+def _read_json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def call_event_directly(url: str, fn_index: int, data: list) -> dict:
+    """Calls an event the way a script would, bypassing the page: gives the completed message."""
+    session = "direct-call-test"
+    body = json.dumps({"data": data, "fn_index": fn_index, "session_hash": session}).encode()
+    request = urllib.request.Request(url + "gradio_api/queue/join", data=body,
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
+    with urllib.request.urlopen(f"{url}gradio_api/queue/data?session_hash={session}", timeout=60) as stream:
+        for line in stream:
+            message = json.loads(line.decode()[len("data: "):]) if line.startswith(b"data: ") else {}
+            if message.get("msg") == "process_completed":
+                return message
+    pytest.fail("the event never completed")
+
+
+def test_the_admin_event_is_not_in_the_api_and_a_direct_call_without_the_password_is_refused(served):
+    assert set(_read_json(served.url + "gradio_api/info")["named_endpoints"]) == {"/search", "/compare",
+                                                                                 "/practices"}
+    config = _read_json(served.url + "config")
+    elem_ids = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    fn_index, dependency = next((i, d) for i, d in enumerate(config["dependencies"])
+                                if any(elem_ids.get(target) == "admin-button" for target, _ in d["targets"]))
+    assert dependency["api_visibility"] == "private"
+    before = corpus_state(served.corpus_dir)
+    data = ["", None, "Intruso", "", None, "", "", "es", "report", "", "en"]
+    message = call_event_directly(served.url, fn_index, data)
+    assert "Wrong password" in json.dumps(message["output"])
+    assert corpus_state(served.corpus_dir) == before
+
+
+def test_without_an_admin_password_there_is_no_admin_tab(markup_app_url, open_page):
+    page = open_page(markup_app_url)
+    expect(page.get_by_role("tab", name="Buenas prácticas", exact=True)).to_have_count(1)
+    expect(page.get_by_role("tab", name="Administración", exact=True)).to_have_count(0)
+    components = _read_json(markup_app_url + "config")["components"]
+    assert not [c for c in components if str(c.get("props", {}).get("elem_id") or "").startswith("admin-")]
+
+
+# -- following the index folder -------------------------------------------------------------------------------
+
+def _point_current_at(index_dir: Path, name: str) -> None:
+    staging = index_dir / "CURRENT.test-tmp"
+    staging.write_text(name, encoding="utf-8")
+    os.replace(staging, index_dir / "CURRENT")
+
+
+def test_a_live_generation_that_cannot_be_opened_gives_way_to_the_older_one_with_a_banner(served, open_page):
+    live_name = (served.index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    broken = served.index_dir / "gen-999999"
+    broken.mkdir()  # a generation without its manifest, as a crashed copy could leave
+    page = open_page(served.url)
+    banner = page.locator("#pc-banner .pc-banner")
+    try:
+        _point_current_at(served.index_dir, broken.name)
+        time.sleep(2.5)  # the searcher looks at CURRENT every 2 s
+        search(page, SPANISH_QUERY)
+        card_with(page, "Sistema de Alerta Temprana")  # still answered, from the previous good generation
+        expect(banner).to_contain_text("versión anterior del índice")
+        shoot(page, "older-index-banner")
+    finally:
+        _point_current_at(served.index_dir, live_name)
+        shutil.rmtree(broken)
+    time.sleep(2.5)
+    search(page, SPANISH_QUERY)
+    expect(banner).to_have_count(0)

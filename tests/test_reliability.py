@@ -147,6 +147,7 @@ def make_bad_inputs(folder: Path) -> dict[str, str]:
         "bomb.pdf": (_bomb_pdf(), isolation.TOO_LARGE),
         "deeply-nested.pdf": (_deeply_nested_pdf(), isolation.UNREADABLE_PDF),
         "utf16.txt": ("Informe en UTF-16 sin convertir".encode("utf-16"), isolation.UNREADABLE_ENCODING),
+        "binary.txt": (bytes(b for b in random.Random(8).randbytes(8192) if b), isolation.UNREADABLE_ENCODING),
         "blank.txt": (b"  \n\n\t \n", isolation.EMPTY),
     }
     for name, (data, _) in files.items():
@@ -185,11 +186,15 @@ def hostile_run(tmp_path_factory):
     expected = make_bad_inputs(folder)
     add_good_inputs(folder)
     index_dir = tmp_path_factory.mktemp("hostile-index")
+    return expected, _ingest_cli(folder, index_dir), index_dir
+
+
+def _ingest_cli(folder: Path, index_dir: Path) -> subprocess.CompletedProcess:
+    """Gives the finished `python -m ingest folder --index index_dir --model test/hash` run."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(PROJECT_ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "ingest", str(folder), "--index", str(index_dir), "--model", "test/hash", "--quiet"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT)
-    return expected, result, index_dir
+    command = [sys.executable, "-m", "ingest", str(folder), "--index", str(index_dir), "--model", "test/hash"]
+    return subprocess.run([*command, "--quiet"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                          timeout=CLI_TIMEOUT)
 
 
 def test_ingest_names_each_bad_file_and_exits_1(hostile_run):
@@ -236,6 +241,14 @@ def test_latin1_text_is_read_with_its_accents(hostile_run):
     assert "protección consular" in hits[0].text and "Panamá" in hits[0].text
 
 
+def test_windows_1252_text_keeps_its_curly_quotes_and_dashes(tmp_path):
+    from ingest.readers import read_pages
+
+    path = tmp_path / "comunicado.txt"
+    path.write_bytes("La “movilidad humana” – según el comunicado – costó 5 €.".encode("cp1252"))
+    assert read_pages(path)[0].text == "La “movilidad humana” – según el comunicado – costó 5 €."
+
+
 def test_a_long_line_without_sentence_ends_is_cut_into_passages_of_bounded_size(hostile_run):
     _, _, index_dir = hostile_run
     data = store.load_generation(store.live_generation(index_dir))
@@ -247,11 +260,7 @@ def test_a_long_line_without_sentence_ends_is_cut_into_passages_of_bounded_size(
 def test_an_unchanged_rerun_still_reports_the_bad_files(hostile_run):
     """The good files are reused from the live generation; the bad ones are tried, and named, again."""
     expected, first, index_dir = hostile_run
-    folder = Path(first.args[3])
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(PROJECT_ROOT)}
-    again = subprocess.run(
-        [sys.executable, "-m", "ingest", str(folder), "--index", str(index_dir), "--model", "test/hash", "--quiet"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT)
+    again = _ingest_cli(Path(first.args[3]), index_dir)
     assert again.returncode == 1
     assert "unchanged 4" in again.stdout
     assert set(_failures(again.stdout)) == set(expected)
@@ -294,6 +303,7 @@ def test_a_worker_that_overruns_or_dies_is_replaced_and_the_next_document_is_rea
         with pytest.raises(DocumentRejected) as caught:
             parser.run(task, path)
         assert caught.value.kind == kind and words in caught.value.reason
+        parser.limits = ParseLimits()  # the usual limits for the next document, however busy the machine
         parsed = parser.parse(path, meta, CHUNKING)  # a fresh worker takes the next document
         assert parser.restarts == 1
     assert len(parsed.chunks) > 20 and parsed.practices

@@ -204,7 +204,7 @@ def add_to_corpus(corpus_dir: Path, upload: Path, original_name: str, metadata: 
     entry = manifest_entry(doc_id, name, **metadata)
     check_upload(Path(upload), max_mb)
     manifest = read_corpus_manifest(corpus_dir)
-    taken_ids = {str(d.get("doc_id")) for d in manifest["documents"]}
+    taken_ids = {str(d.get("doc_id")).lower() for d in manifest["documents"]}
     taken_stems = {p.stem.lower() for p in corpus_dir.iterdir()}  # files without an entry take their stem
     if doc_id in taken_ids or doc_id in taken_stems:
         raise UploadError("upload_exists", name=name)

@@ -55,7 +55,9 @@ def build_admin_tab(page: PageContext) -> None:
         with gr.Row():
             title = gr.Textbox(label=t("admin_title", lang0), scale=3, elem_id="admin-title")
             plenary = gr.Textbox(label=t("admin_plenary", lang0), scale=1, min_width=140, elem_id="admin-plenary")
-            year = gr.Number(label=t("admin_year", lang0), precision=0, scale=1, min_width=100, elem_id="admin-year")
+            # a Textbox, not a Number: a Number shows 0 when left empty, and the year is optional
+            year = gr.Textbox(label=t("admin_year", lang0), placeholder="2025", max_lines=1, scale=1, min_width=100,
+                              elem_id="admin-year")
         with gr.Row():
             city = gr.Textbox(label=t("admin_city", lang0), elem_id="admin-city")
             dates = gr.Textbox(label=t("admin_dates", lang0), placeholder="2025-10-09/2025-10-10",

@@ -26,6 +26,8 @@ _FILTER_LABELS = {"country": "practices_country", "plenary": "filter_plenary", "
 COLUMNS = ("col_practice", "col_countries", "col_organisations", "col_plenary", "col_year", "col_session",
            "col_page")
 _DATATYPES = ("str", "str", "str", "str", "number", "str", "str")
+_WIDTHS = {7: ["32%", "14%", "12%", "8%", "7%", "14%", "13%"],  # the score column takes from the widest ones
+           8: ["29%", "13%", "11%", "7%", "7%", "12%", "12%", "9%"]}
 
 _runs = itertools.count(1)  # stamps each table so that a browser (tests) can tell a new one from the old
 
@@ -88,9 +90,10 @@ def find_practices(finder, query: str, filters: dict[str, list[str]]) -> Practic
 
 
 def draw_table(shown: PracticesShown | None, lang: str):
-    """Gives the table value (a DataFrame) and its column types for what is shown."""
+    """Gives the table's gr.update for what is shown: a DataFrame of plain text, column types and widths."""
     headers, rows, datatypes = practice_rows(shown.matches if shown else [], lang)
-    return pd.DataFrame(rows, columns=headers), datatypes
+    return gr.update(value=pd.DataFrame(rows, columns=headers), datatype=datatypes,
+                     column_widths=_WIDTHS[len(headers)])
 
 
 def draw_count(shown: PracticesShown | None, lang: str) -> str:
@@ -133,7 +136,7 @@ def build_practices_tab(page: PageContext) -> None:
             json_button = gr.DownloadButton(t("export_json", lang0), visible=False, size="sm", scale=0,
                                             min_width=150, elem_id="practices-json")
         table = gr.Dataframe(interactive=False, wrap=True, max_height=620, elem_id="practices-table",
-                             column_widths=["34%", "14%", "11%", "8%", "7%", "14%", "12%"])
+                             column_widths=_WIDTHS[len(COLUMNS)])
         shown = gr.State(None)
 
     page.relabel(tab, lambda lang: gr.update(label=t("tab_practices", lang)))
@@ -153,13 +156,12 @@ def build_practices_tab(page: PageContext) -> None:
         return filter_choices(finder(), name, lang)
 
     def show(shown_now: PracticesShown, lang: str):
-        value, datatypes = draw_table(shown_now, lang)
         if shown_now.matches:
             csv_path, json_path = write_practice_exports(shown_now.matches, shown_now.query, shown_now.filters)
             exports = (gr.update(value=str(csv_path), visible=True), gr.update(value=str(json_path), visible=True))
         else:
             exports = (gr.update(value=None, visible=False), gr.update(value=None, visible=False))
-        return (gr.update(value=value, datatype=datatypes), draw_count(shown_now, lang), shown_now, *exports)
+        return (draw_table(shown_now, lang), draw_count(shown_now, lang), shown_now, *exports)
 
     def run(query, country, plenary, part, lang):
         """Gives the table, its count line, its state and the export buttons for a topic and filters."""
@@ -174,8 +176,7 @@ def build_practices_tab(page: PageContext) -> None:
     def redraw(shown_now, lang):
         if shown_now is None:
             return gr.update(), gr.update()
-        value, datatypes = draw_table(shown_now, lang)
-        return gr.update(value=value, datatype=datatypes), draw_count(shown_now, lang)
+        return draw_table(shown_now, lang), draw_count(shown_now, lang)
 
     outputs = [table, count, shown, csv_button, json_button]
     events = dict(fn=run, inputs=[topic, *filters, page.lang], outputs=outputs,

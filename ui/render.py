@@ -153,6 +153,7 @@ CSS = """
 .pc-summary {font-size: 0.8em; white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 8px;
              color: var(--body-text-color-subdued);}
 #practices-exports {align-items: center;}
+#practices-table {--font-mono: var(--font);}  /* the table holds prose, not code */
 #practices-count .html-container, #admin-result .html-container, #pc-banner .html-container {padding: 0;}
 #results .html-container, #compare-left .html-container, #compare-right .html-container {padding: 0;}
 #pc-header {align-items: flex-start;}
