@@ -115,6 +115,7 @@ def build_index(
     settings: dict,
     batch_size: int = 32,
     practices: list[PracticeRecord] | None = None,
+    progress: bool | None = None,
 ) -> BuildReport:
     """Gives the report of a build: embeds the passages and their sentences and writes a generation.
 
@@ -126,7 +127,8 @@ def build_index(
     sentences = [split_sentences(chunk.text) for chunk in chunks]
 
     def encode(texts):
-        return embedder.encode_passages(texts, batch_size=batch_size)
+        # None: the embedder shows a bar for long inputs; False (--quiet): never
+        return embedder.encode_passages(texts, batch_size=batch_size, show_progress=None if progress else False)
 
     passage_vectors, n_passages = _embed_with_cache(
         [passage_text_for_embedding(c) for c in chunks], "P", known, encode)

@@ -9,6 +9,7 @@ from index import store
 from index.build import build_index
 from index.embedder import ModelLoadError, load_embedder
 from ingest.errors import IngestError
+from ingest.records import DocumentMeta
 
 # Errors the CLI and the UI turn into one sentence for the user.
 PuenteError = (IngestError, store.IndexStoreError, ModelLoadError)
@@ -34,6 +35,7 @@ class IngestSummary:
     replaced: list[str] = field(default_factory=list)  # doc_ids whose file changed
     removed: list[str] = field(default_factory=list)  # doc_ids no longer under the paths
     skipped: list[str] = field(default_factory=list)  # doc_ids unchanged: passages and vectors reused
+    kept_previous: list[str] = field(default_factory=list)  # doc_ids whose new file failed: old version kept
 
     def summary(self) -> str:
         """Gives the closing lines printed after an ingest."""
@@ -44,7 +46,8 @@ class IngestSummary:
             f"added {len(self.added)}, replaced {len(self.replaced)}, removed {len(self.removed)}, "
             f"unchanged {len(self.skipped)}",
         ]
-        for label, ids in (("added", self.added), ("replaced", self.replaced), ("removed", self.removed)):
+        for label, ids in (("added", self.added), ("replaced", self.replaced), ("removed", self.removed),
+                           ("kept at their previous version (the new file failed)", self.kept_previous)):
             if ids:
                 lines.append(f"{label}: {', '.join(ids)}")
         for name in self.without_manifest:
@@ -81,7 +84,7 @@ def build_from_paths(
     embedder = embedder or load_embedder(model)
     with store.IndexLock(Path(index_dir)), parser:
         previous = _previous_state(Path(index_dir), chunking)
-        documents, failures, practices, changes = [], [], [], {"added": [], "replaced": [], "skipped": []}
+        documents, failures, practices, changes = [], [], [], {"added": [], "replaced": [], "skipped": [], "kept": []}
         for path, meta in _progress(found, progress, "Reading"):
             kept = previous.get(meta.doc_id)
             if kept and kept["meta"] == meta.to_dict():
@@ -93,6 +96,10 @@ def build_from_paths(
                 parsed = parser.parse(path, meta, chunking)  # passages and practices, in the worker
             except IngestError as exc:
                 failures.append((path.name, getattr(exc, "reason", str(exc))))
+                if kept:  # a report that no longer parses keeps its last good version, not a hole
+                    documents.append((DocumentMeta.from_dict(kept["meta"]), kept["chunks"]))
+                    practices.extend(kept["practices"])
+                    changes["kept"].append(meta.doc_id)
                 continue
             documents.append((meta, parsed.chunks))
             practices.extend(parsed.practices)
@@ -104,7 +111,7 @@ def build_from_paths(
         # "auto": exact search below store.EXACT_BELOW passages, HNSW above; the manifest records the choice
         settings = {"chunking": chunking, "faiss": "auto", "embed_section_titles": True}
         report = build_index(Path(index_dir), documents, embedder=embedder, settings=settings,
-                             practices=practices)
+                             practices=practices, progress=progress)
     present = {meta.doc_id for meta, _ in documents}
     return IngestSummary(
         index_dir=Path(index_dir),
@@ -119,8 +126,9 @@ def build_from_paths(
         practices=report.practices,
         added=changes["added"],
         replaced=changes["replaced"],
-        removed=sorted(set(previous) - present - {f for f, _ in failures}),
+        removed=sorted(set(previous) - present),
         skipped=changes["skipped"],
+        kept_previous=changes["kept"],
     )
 
 

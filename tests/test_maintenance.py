@@ -144,3 +144,18 @@ def test_second_concurrent_reindex_is_refused_with_a_clear_message(tmp_path):
                                 text=True, timeout=300)
     assert result.returncode == 1
     assert result.stderr.startswith("error: Another ingest") and "Traceback" not in result.stderr
+
+
+def test_report_whose_new_file_is_broken_keeps_its_previous_version(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _make_pdf(corpus / "informe-atlantida.pdf", PAGES)
+    index_dir = tmp_path / "index"
+    build_from_paths([corpus], index_dir, model="test/hash", progress=False)
+    (corpus / "informe-atlantida.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<")  # an interrupted upload
+    summary = build_from_paths([corpus], index_dir, model="test/hash", progress=False)
+    assert summary.failures and summary.failures[0][0] == "informe-atlantida.pdf"
+    assert summary.kept_previous == ["informe-atlantida"] and summary.removed == []
+    assert "kept at their previous version" in summary.summary()
+    texts = " ".join(c.text for c in Searcher.open(index_dir, model="test/hash").data.chunks)
+    assert "Puentes Seguros" in texts

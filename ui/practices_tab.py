@@ -8,6 +8,8 @@ record's name is never read as HTML or Markdown.
 from __future__ import annotations
 
 import itertools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from html import escape
 
@@ -21,6 +23,7 @@ from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
 from ui.render import message_html
 
 TOPIC_K = 20  # a topic ranks the whole list: the closest twenty are plenty to read
+EXPORTS_KEPT = 64  # export files of recent tables, reused when the same table is asked for again
 FILTERS = ("country", "plenary", "part")  # the finder's names; "part" is the session
 _FILTER_LABELS = {"country": "practices_country", "plenary": "filter_plenary", "part": "practices_session"}
 COLUMNS = ("col_practice", "col_countries", "col_organisations", "col_plenary", "col_year", "col_session",
@@ -139,6 +142,11 @@ def build_practices_tab(page: PageContext) -> None:
                              column_widths=_WIDTHS[len(COLUMNS)])
         shown = gr.State(None)
 
+    finder = page.practice_finder
+
+    def _choices(name, lang):
+        return filter_choices(finder(), name, lang)
+
     page.relabel(tab, lambda lang: gr.update(label=t("tab_practices", lang)))
     page.relabel(intro, lambda lang: gr.update(value=t("practices_help", lang)))
     page.relabel(topic, lambda lang: gr.update(label=t("practices_topic", lang),
@@ -150,14 +158,25 @@ def build_practices_tab(page: PageContext) -> None:
         page.relabel(dropdown, lambda lang, name=name: gr.update(
             label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=_choices(name, lang)))
 
-    finder = page.practice_finder
+    # Every page load shows the whole list: its files are written once per generation, not once per visitor.
+    written: OrderedDict[tuple, tuple] = OrderedDict()
+    written_lock = threading.Lock()
 
-    def _choices(name, lang):
-        return filter_choices(finder(), name, lang)
+    def exports_for(source, shown_now: PracticesShown) -> tuple:
+        key = (id(source), shown_now.query, tuple(sorted((k, tuple(v)) for k, v in shown_now.filters.items())))
+        with written_lock:
+            if key not in written:
+                # the finder is kept with its files so that its id cannot be reused by another one meanwhile
+                paths = write_practice_exports(shown_now.matches, shown_now.query, shown_now.filters)
+                written[key] = (source, paths)
+                while len(written) > EXPORTS_KEPT:
+                    written.popitem(last=False)
+            written.move_to_end(key)
+            return written[key][1]
 
-    def show(shown_now: PracticesShown, lang: str):
+    def show(source, shown_now: PracticesShown, lang: str):
         if shown_now.matches:
-            csv_path, json_path = write_practice_exports(shown_now.matches, shown_now.query, shown_now.filters)
+            csv_path, json_path = exports_for(source, shown_now)
             exports = (gr.update(value=str(csv_path), visible=True), gr.update(value=str(json_path), visible=True))
         else:
             exports = (gr.update(value=None, visible=False), gr.update(value=None, visible=False))
@@ -165,13 +184,15 @@ def build_practices_tab(page: PageContext) -> None:
 
     def run(query, country, plenary, part, lang):
         """Gives the table, its count line, its state and the export buttons for a topic and filters."""
+        source = finder()
         chosen = dict(zip(FILTERS, (country, plenary, part)))
-        return show(find_practices(finder(), query, chosen), lang)
+        return show(source, find_practices(source, query, chosen), lang)
 
     def first_view(lang):
         """Gives the filter choices of the live generation and the whole list, once the page has loaded."""
-        choices = [gr.update(choices=_choices(name, lang)) for name in FILTERS]
-        return (*choices, *show(find_practices(finder(), "", {}), lang))
+        source = finder()
+        choices = [gr.update(choices=filter_choices(source, name, lang)) for name in FILTERS]
+        return (*choices, *show(source, find_practices(source, "", {}), lang))
 
     def redraw(shown_now, lang):
         if shown_now is None:
