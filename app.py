@@ -147,7 +147,8 @@ def main() -> int:
                   file=sys.stderr, flush=True)
     demo = build_ui(searcher, admin)
     port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
-    demo.queue(default_concurrency_limit=4)
+    # A bounded queue: past 64 waiting requests a client is told the page is busy instead of waiting forever.
+    demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(server_name="127.0.0.1", server_port=port, css=CSS, theme=theme(),
                 max_file_size=f"{admin.max_upload_mb}mb" if admin else MAX_FILE_SIZE,
                 footer_links=["api"], show_error=False)

@@ -150,7 +150,7 @@ def _scale(args, embedder, index_dir: Path, corpus_bench) -> None:
     _emit(table(LABELS[5], ["passages", "index", "chosen", "build s", "index size", "p50 ms", "p95 ms",
                             "recall@10", "k=200 p50 ms", "top 10 in 200", "generation on disk"], rows, note))
     _emit(table(LABELS[6], ["passages", "efSearch", "recall@10", "p50 ms"], sweep_rows,
-                "k=10, one query at a time; the Searcher's k=200 makes HNSW search with max(efSearch, 200)."))
+                "k=10, one query at a time. The Searcher's k=200 searches at least 200 deep (index.store.search_parameters)."))
 
 
 def _ingest_table(runs, corpus_dir: Path, smoke: bool) -> str:

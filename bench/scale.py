@@ -80,14 +80,15 @@ def synthesize(pool: np.ndarray, n: int, *, seed: int = 0, batch: int = 100_000)
 
 
 def _timed_searches(index, queries: np.ndarray, k: int, repeats: int) -> tuple[list[float], np.ndarray]:
-    """Gives the times (ms) of one-query-at-a-time searches and the ids of the last pass."""
+    """Gives the times (ms) of one-query-at-a-time searches, as the Searcher makes them, and the ids of the last pass."""
+    params = store.search_parameters(index, k)
     for q in queries[: min(5, len(queries))]:  # warm-up
-        index.search(q[None, :], k)
+        index.search(q[None, :], k, params=params)
     times, ids = [], np.zeros((len(queries), k), dtype=np.int64)
     for _ in range(repeats):
         for i, q in enumerate(queries):
             started = time.perf_counter()
-            _, found = index.search(q[None, :], k)
+            _, found = index.search(q[None, :], k, params=params)
             times.append((time.perf_counter() - started) * 1000)
             ids[i] = found[0]
     return times, ids

@@ -347,6 +347,27 @@ def apply_search_settings(faiss_index, settings: dict) -> None:
         faiss_index.hnsw.efSearch = int(settings["hnsw_ef_search"])
 
 
+def search_parameters(faiss_index, k: int, selector=None):
+    """Gives the FAISS search parameters for a search of k hits, restricted to selector's ids if given
+    (None when the index's defaults do).
+
+    FAISS's HNSW returns at most efSearch hits, so a search for more (the searcher asks for 200 candidates)
+    goes at least k deep.
+    """
+    import faiss
+
+    if hasattr(faiss_index, "hnsw"):
+        params = faiss.SearchParametersHNSW(efSearch=max(int(faiss_index.hnsw.efSearch), k))
+    elif selector is not None:
+        params = faiss.SearchParameters()
+    else:
+        return None
+    if selector is not None:
+        params.sel = selector
+        params.referenced_selector = selector  # FAISS keeps a raw pointer: hold the selector while params live
+    return params
+
+
 def build_faiss(vectors: np.ndarray, settings: dict):
     """Gives a FAISS index over normalised vectors: inner product equals cosine for unit vectors.
 

@@ -146,12 +146,13 @@ class Searcher:
     def _dense(self, query_vector: np.ndarray, n: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         import faiss
 
-        params = None
+        selector = None
         if allowed is not None:
             if len(allowed) == 0:
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            selector = faiss.IDSelectorBatch(allowed)
         n = min(n, self.data.faiss_index.ntotal)
+        params = store.search_parameters(self.data.faiss_index, n, selector)  # HNSW: search >= n deep
         scores, ids = self.data.faiss_index.search(query_vector[None, :], n, params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]

@@ -347,3 +347,18 @@ def test_a_corpus_without_a_manifest_gets_one(tmp_path):
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8")) == {
         "format": 1, "documents": [{"doc_id": "a", "path": "a.txt", "title": "A", "language": "es",
                                     "doc_type": "report"}]}
+
+
+def test_old_export_folders_are_removed_when_a_new_export_is_written(tmp_path):
+    import os
+    import time as _time
+
+    from ui.export import write_exports
+
+    old = tmp_path / "old-export"
+    old.mkdir()
+    (old / "puente-x.csv").write_text("rank\n", encoding="utf-8")
+    long_ago = _time.time() - 2 * 3600
+    os.utime(old, (long_ago, long_ago))
+    csv_path, _ = write_exports([], "alertas", {}, directory=tmp_path)
+    assert csv_path.exists() and not old.exists()

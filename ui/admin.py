@@ -144,17 +144,17 @@ def check_upload(upload: Path, max_mb: int) -> None:
 
 def check_readable(path: Path) -> None:
     """Raises UploadError unless ingest can read text from the file (a scanned PDF has none)."""
-    from ingest.errors import IngestError
-    from ingest.readers import read_pages
+    from ingest.isolation import EMPTY, NO_TEXT_LAYER, DocumentParser, DocumentRejected, read_checked
 
+    # An upload is untrusted: it is read in the worker process, under ingest's time and memory limits,
+    # never inside the web server.
     try:
-        pages = read_pages(path)
-    except IngestError as exc:
-        raise UploadError("upload_unreadable", reason=str(exc)) from exc
-    except Exception as exc:  # a damaged PDF can fail deep inside pypdf with any exception
-        raise UploadError("upload_unreadable", reason=f"{type(exc).__name__}: {exc}") from exc
-    if not any(page.text.strip() for page in pages):
-        raise UploadError("upload_no_text")
+        with DocumentParser() as parser:
+            parser.run(read_checked, path)
+    except DocumentRejected as exc:
+        if exc.kind in (EMPTY, NO_TEXT_LAYER):
+            raise UploadError("upload_no_text") from exc
+        raise UploadError("upload_unreadable", reason=exc.reason) from exc
 
 
 def read_corpus_manifest(corpus_dir: Path) -> dict:

@@ -114,7 +114,10 @@ def build_admin_tab(page: PageContext) -> None:
             return result_html(t("admin_not_indexed", lang, reason=failure or added.doc_id), kind="error",
                                summary=summary.summary())
         progress(0.95, desc=t("admin_waiting", lang))
-        wait_until_served(page, summary.generation)
+        if not wait_until_served(page, summary.generation):
+            reason = getattr(page.searcher, "notice", None) or summary.generation.name
+            return result_html(t("admin_not_live", lang, title=added.entry["title"], reason=reason), kind="error",
+                               summary=summary.summary())
         message = t("admin_done", lang, title=added.entry["title"], path=added.path.name)
         return result_html(message, kind="done", summary=summary.summary())
 

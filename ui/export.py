@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import tempfile
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +24,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 _EXPORT_DIR: Path | None = None
+KEEP_EXPORTS_SECONDS = 3600  # an export is downloaded right after it is made; older ones are removed
 
 
 def export_dir() -> Path:
@@ -53,9 +56,23 @@ def write_practice_exports(matches, query: str, filters: dict, directory: Path |
                        "practices")
 
 
+def prune_exports(directory: Path, max_age: float = KEEP_EXPORTS_SECONDS) -> None:
+    """Removes export folders older than max_age seconds, so a busy page does not fill the disk."""
+    cutoff = time.time() - max_age
+    for folder in Path(directory).iterdir():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:  # another request pruned it first
+            continue
+
+
 def _write_pair(records: list[dict], fields: tuple[str, ...], key: str, query: str, filters: dict,
                 directory: Path | None, fallback_stem: str) -> tuple[Path, Path]:
-    folder = Path(directory or export_dir()) / uuid.uuid4().hex[:12]
+    root = Path(directory or export_dir())
+    if root.exists():
+        prune_exports(root)
+    folder = root / uuid.uuid4().hex[:12]
     folder.mkdir(parents=True)
     stem = "puente-" + (re.sub(r"[^\w]+", "-", query or "", flags=re.UNICODE).strip("-")[:40] or fallback_stem)
     csv_path, json_path = folder / f"{stem}.csv", folder / f"{stem}.json"

@@ -179,6 +179,10 @@ TEXT: dict[str, dict[str, str]] = {
         "es": "«{title}» se ha añadido al corpus como {path} y ya se puede buscar.",
         "en": "“{title}” was added to the corpus as {path} and is now searchable.",
     },
+    "admin_not_live": {
+        "es": "«{title}» se añadió y se indexó, pero la página aún no sirve el índice nuevo: {reason}",
+        "en": "“{title}” was added and indexed, but the page does not serve the new index yet: {reason}",
+    },
     "admin_failed": {"es": "No se pudo añadir el documento: {reason}", "en": "The document could not be added: {reason}"},
     "admin_not_indexed": {
         "es": "El documento se guardó pero no se pudo indexar, así que se retiró del corpus: {reason}",
