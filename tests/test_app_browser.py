@@ -454,7 +454,8 @@ def two_page_pdf(path: Path) -> Path:
 def fill_admin_form(page, password: str, document: Path, **fields: str) -> None:
     page.fill("#admin-password input", password)
     page.set_input_files("#admin-file input[type=file]", str(document))
-    expect(page.locator("#admin-file")).to_contain_text(document.name)  # uploaded
+    # the name is drawn as stem and extension in separate elements; the stem shows the upload is done
+    expect(page.locator("#admin-file")).to_contain_text(document.stem)
     for name, value in fields.items():
         page.fill(f"#admin-{name} input, #admin-{name} textarea", value)
 
