@@ -75,13 +75,17 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _previous_vectors(index_dir: Path, model_info) -> dict[str, np.ndarray]:
-    """Gives text-hash -> vector from the live generation when it was built by the same model."""
+def load_live(index_dir: Path) -> store.IndexData | None:
+    """Gives the live generation of an index, or None when there is none that opens cleanly."""
     try:
-        data = store.load_generation(store.live_generation(index_dir))
+        return store.load_generation(store.live_generation(index_dir))
     except store.IndexStoreError:
-        return {}
-    if data.manifest.model.get("fingerprint") != model_info.fingerprint:
+        return None
+
+
+def _previous_vectors(data: store.IndexData | None, model_info) -> dict[str, np.ndarray]:
+    """Gives text-hash -> vector from the previous generation when it was built by the same model."""
+    if data is None or data.manifest.model.get("fingerprint") != model_info.fingerprint:
         return {}
     known: dict[str, np.ndarray] = {}
     for chunk, vector in zip(data.chunks, data.vectors):
@@ -116,13 +120,15 @@ def build_index(
     batch_size: int = 32,
     practices: list[PracticeRecord] | None = None,
     progress: bool | None = None,
+    previous: store.IndexData | None = None,
 ) -> BuildReport:
     """Gives the report of a build: embeds the passages and their sentences and writes a generation.
 
     practices, when given, are embedded (name and who shared it) and stored beside the passages.
     """
     started = time.perf_counter()
-    known = _previous_vectors(Path(index_dir), embedder.info)
+    # Vectors of unchanged texts come from the previous generation (the caller's, or the live one).
+    known = _previous_vectors(previous if previous is not None else load_live(Path(index_dir)), embedder.info)
     chunks = [chunk for _, doc_chunks in documents for chunk in doc_chunks]
     sentences = [split_sentences(chunk.text) for chunk in chunks]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index import store
-from index.build import build_index
+from index.build import build_index, load_live
 from index.embedder import ModelLoadError, load_embedder
 from ingest.errors import IngestError
 from ingest.records import DocumentMeta
@@ -83,7 +83,8 @@ def build_from_paths(
         raise IngestError(f"No readable documents (.pdf, .txt, .md, .html) under {', '.join(map(str, paths))}.")
     embedder = embedder or load_embedder(model)
     with store.IndexLock(Path(index_dir)), parser:
-        previous = _previous_state(Path(index_dir), chunking)
+        live = load_live(Path(index_dir))  # read once: for reusing passages and for reusing vectors
+        previous = _previous_state(live, chunking)
         documents, failures, practices, changes = [], [], [], {"added": [], "replaced": [], "skipped": [], "kept": []}
         for path, meta in _progress(found, progress, "Reading"):
             kept = previous.get(meta.doc_id)
@@ -111,7 +112,7 @@ def build_from_paths(
         # "auto": exact search below store.EXACT_BELOW passages, HNSW above; the manifest records the choice
         settings = {"chunking": chunking, "faiss": "auto", "embed_section_titles": True}
         report = build_index(Path(index_dir), documents, embedder=embedder, settings=settings,
-                             practices=practices, progress=progress)
+                             practices=practices, progress=progress, previous=live)
     present = {meta.doc_id for meta, _ in documents}
     return IngestSummary(
         index_dir=Path(index_dir),
@@ -132,14 +133,10 @@ def build_from_paths(
     )
 
 
-def _previous_state(index_dir: Path, chunking: dict) -> dict[str, dict]:
+def _previous_state(data: store.IndexData | None, chunking: dict) -> dict[str, dict]:
     """Gives, per doc_id of the live generation, its metadata, passages and practices, when they were
     cut with the same chunking settings (otherwise nothing can be reused and every document is redone)."""
-    try:
-        data = store.load_generation(store.live_generation(index_dir))
-    except store.IndexStoreError:
-        return {}
-    if data.manifest.settings.get("chunking") != chunking:
+    if data is None or data.manifest.settings.get("chunking") != chunking:
         return {}
     state = {doc_id: {"meta": meta.to_dict(), "chunks": [], "practices": []}
              for doc_id, meta in data.documents.items()}
