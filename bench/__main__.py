@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=parse_sizes, default=parse_sizes("10k,100k"),
                         help="synthetic corpus sizes for the scale run (default 10k,100k)")
-    parser.add_argument("--with-1m", action="store_true", help="add 1M passages to the scale run (~20 min more)")
+    parser.add_argument("--with-1m", action="store_true",
+                        help="add 1M passages to the scale run (4-12 min more, ~7 GB of RAM)")
     parser.add_argument("--skip-ui", action="store_true", help="do not start app.py for the UI round trip")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny sizes (an excerpt of one report, 5 queries, 2k synthetic), no UI: < 60 s")
@@ -134,8 +135,8 @@ def _scale(args, embedder, index_dir: Path, corpus_bench) -> None:
             projected = scale.projected_generation_bytes(data.manifest.files, len(data.chunks), n, f.index_bytes)
             kind = f"hnsw M={store.HNSW_SETTINGS['hnsw_m']} ef={f.ef_search}" if f.kind == "hnsw" else "flat (exact)"
             rows.append([n, kind, "yes" if f.chosen else "", f.build_seconds, megabytes(f.index_bytes),
-                         f.p50_ms, f.p95_ms, f.p50_one_thread_ms, f.recall_at_10, f.candidates_p50_ms, f.recall_10_in_candidates,
-                         megabytes(projected)])
+                         f.p50_ms, f.p95_ms, f.p50_one_thread_ms, f.recall_at_10, f.candidates_p50_ms,
+                         f.recall_10_in_candidates, megabytes(projected)])
         sweep_rows += [[p.size, p.ef_search, p.recall_at_10, p.p50_ms] for p in sweep]
         del corpus
     note = "\n".join([
@@ -152,10 +153,12 @@ def _scale(args, embedder, index_dir: Path, corpus_bench) -> None:
         f"(text, sentences, their vectors) plus that index. 'chosen': what Puente builds at that size "
         f"(index.store.faiss_settings: exact below {store.EXACT_BELOW:,} passages).",
     ])
-    _emit(table(LABELS[5], ["passages", "index", "chosen", "build s", "index size", "p50 ms", "p95 ms",
-                            "p50 1 thread", "recall@10", "k=200 p50 ms", "top 10 in 200", "generation on disk"], rows, note))
+    headers = ["passages", "index", "chosen", "build s", "index size", "p50 ms", "p95 ms", "p50 1 thread",
+               "recall@10", "k=200 p50 ms", "top 10 in 200", "generation on disk"]
+    _emit(table(LABELS[5], headers, rows, note))
     _emit(table(LABELS[6], ["passages", "efSearch", "recall@10", "p50 ms"], sweep_rows,
-                "k=10, one query at a time. The Searcher's k=200 searches at least 200 deep (index.store.search_parameters)."))
+                "k=10, one query at a time. The Searcher's k=200 searches at least 200 deep "
+                "(index.store.search_parameters)."))
 
 
 def _ingest_table(runs, corpus_dir: Path, smoke: bool) -> str:

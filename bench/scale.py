@@ -83,7 +83,7 @@ def synthesize(pool: np.ndarray, n: int, *, seed: int = 0, batch: int = 100_000)
 
 
 def _timed_searches(index, queries: np.ndarray, k: int, repeats: int) -> tuple[list[float], np.ndarray]:
-    """Gives the times (ms) of one-query-at-a-time searches, as the Searcher makes them, and the ids of the last pass."""
+    """Gives the times (ms) of one-query-at-a-time searches made as the Searcher makes them, and the last pass's ids."""
     params = store.search_parameters(index, k)
     for q in queries[: min(5, len(queries))]:  # warm-up
         index.search(q[None, :], k, params=params)

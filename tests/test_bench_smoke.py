@@ -91,3 +91,18 @@ def test_hnsw_chosen_for_60k_passages_finds_the_exact_top_10():
     _, truth = exact.search(queries, 10)
     _, found = index.search(queries, 10)
     assert recall_at_k(found, truth) >= 0.95
+
+
+def test_hnsw_gives_every_candidate_asked_for_even_beyond_ef_search():
+    """FAISS's HNSW alone returns only the nodes it visited, fewer than 200 with a shallow efSearch
+    (175 for some of these queries with FAISS 1.15); the searcher asks for 200 candidates."""
+    import faiss
+
+    vectors = np.random.default_rng(3).normal(size=(5000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = store.build_faiss(vectors, {"faiss": "hnsw", "hnsw_m": 8, "hnsw_ef_search": 16})
+    _, ids = index.search(vectors[:20], 200, params=store.search_parameters(index, 200))
+    assert (ids >= 0).all()
+    odd = faiss.IDSelectorBatch(np.arange(1, 5000, 2, dtype=np.int64))
+    _, ids = index.search(vectors[:20], 200, params=store.search_parameters(index, 200, odd))
+    assert (ids >= 0).all() and (ids % 2 == 1).all()
