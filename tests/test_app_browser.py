@@ -270,6 +270,7 @@ def test_switching_the_interface_language_changes_labels_and_results(app_url, op
     expect(page.locator("#query").get_by_text("Question", exact=True)).to_have_count(1)
     expect(page.locator("#filters")).to_contain_text("Filters")
     expect(cards(page).first.locator(".pc-where")).to_contain_text("unpaginated")  # results redrawn
+    page.wait_for_function("() => window.location.search.includes('lang=en')", timeout=10_000)
     assert "lang=en" in current_url(page)
     page.get_by_test_id("Español-radio-label").click()
     expect(page.locator("#search-button")).to_have_text("Buscar")
@@ -302,6 +303,8 @@ def test_export_downloads_the_results_with_their_citations(app_url, open_page):
 def test_a_shared_address_reopens_the_query_with_its_filters(app_url, open_page):
     page = open_page(app_url)
     search(page, "campaña de comunicación")
+    # the address is rewritten by a script that runs just after the results are drawn
+    page.wait_for_function("() => window.location.search.includes('q=')", timeout=10_000)
     assert "q=campa%C3%B1a+de+comunicaci%C3%B3n" in current_url(page)  # the address was updated
     query = urllib.parse.urlencode({"q": ENGLISH_QUERY, "plenary": "IV", "lang": "en"})
     shared = open_page(f"{app_url}?{query}")
