@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.app_process import free_port, stop_app, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_QUERIES = ROOT / "tests" / "data" / "dev.jsonl"
@@ -132,7 +131,7 @@ def ui_round_trip(index_dir: Path, runs: int, warmup: int, timeout: float = 300)
     `python app.py` started on a free port over index_dir (stopped afterwards)."""
     from bench.ui_latency import client_percentiles_ms
 
-    port = _free_port()
+    port = free_port()
     env = _env(PUENTE_INDEX=str(index_dir), GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
     url = f"http://127.0.0.1:{port}/"
     started = time.perf_counter()
@@ -141,43 +140,12 @@ def ui_round_trip(index_dir: Path, runs: int, warmup: int, timeout: float = 300)
         app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     try:
-        _wait_for(url, app, log_path, timeout)
+        wait_until_serving(app, url, time.monotonic() + timeout, log_path)
         ready = time.perf_counter() - started
         p50, p95 = client_percentiles_ms(url, runs, warmup)
         return {"ready_seconds": ready, "p50_ms": p50, "p95_ms": p95, "runs": runs}
     finally:
-        _stop(app)
-
-
-def _wait_for(url: str, app: subprocess.Popen, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if app.poll() is not None:
-            last = log_path.read_text(errors="replace").strip()[-300:]
-            raise RuntimeError(f"app.py exited with {app.returncode}: {last}")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"app.py did not answer at {url} within {timeout:.0f} s")
-
-
-def _stop(app: subprocess.Popen) -> None:
-    """Stops the app we started (its own session, so its process group is ours alone)."""
-    if app.poll() is None:
-        os.killpg(app.pid, signal.SIGTERM)
-        try:
-            app.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(app.pid, signal.SIGKILL)
-            app.wait(5)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        stop_app(app)
 
 
 def _env(**extra: str) -> dict:

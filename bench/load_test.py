@@ -13,20 +13,18 @@ import argparse
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.app_process import HOST, free_port, stop_app, wait_until_serving
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_QUERIES = PROJECT_ROOT / "tests" / "data" / "dev.jsonl"
-HOST = "127.0.0.1"  # loopback only: the app must never be reachable from elsewhere during a test
 SEARCH_ENDPOINT = "/search"
 _COUNT = re.compile(r'data-count="(\d+)"')
 
@@ -40,13 +38,6 @@ class Tally:
     error_notices: int = 0  # searches answered with the page's error message instead of results
     empty: int = 0  # searches answered with no passage at all
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def free_port() -> int:
-    """Gives a TCP port free on the loopback interface now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def load_queries() -> list[tuple[str, str]]:
@@ -85,33 +76,6 @@ def files_under(folder: Path) -> tuple[int, int]:
     """Gives the number of files under folder and their total size in bytes."""
     sizes = [p.stat().st_size for p in folder.rglob("*") if p.is_file()]
     return len(sizes), sum(sizes)
-
-
-def wait_until_serving(app: subprocess.Popen, url: str, deadline: float) -> None:
-    """Returns once the page answers; raises RuntimeError if the app exits or the deadline passes."""
-    while time.monotonic() < deadline:
-        if app.poll() is not None:
-            raise RuntimeError(f"python app.py exited with status {app.returncode} before serving")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"python app.py was not serving {url} before the deadline")
-
-
-def stop_app(app: subprocess.Popen) -> None:
-    """Stops the app's process group: SIGTERM, then SIGKILL after 10 s."""
-    if app.poll() is not None:
-        return
-    os.killpg(app.pid, signal.SIGTERM)
-    try:
-        app.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(app.pid, signal.SIGKILL)
-        app.wait(10)
 
 
 def endpoints(url: str) -> dict:

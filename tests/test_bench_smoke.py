@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from index import store
+from index.embedder import ModelInfo
 from ingest.records import Chunk, DocumentMeta
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,12 +38,7 @@ def test_exact_search_below_the_threshold_hnsw_from_it_on():
     assert store.resolve_settings({"faiss": "flat"}, 10 * store.EXACT_BELOW)["faiss"] == "flat"  # explicit wins
 
 
-@dataclass(frozen=True)
-class Info:
-    name: str = "test/random"
-    dimension: int = 8
-    fingerprint: str = "f" * 64
-    max_tokens: int = 512
+TEST_MODEL = ModelInfo(name="test/random", dimension=8, fingerprint="f" * 64, max_tokens=512)
 
 
 def _write(index_dir, settings, rows=3):
@@ -53,7 +48,7 @@ def _write(index_dir, settings, rows=3):
     chunks = [Chunk(chunk_id=f"D:{i}", doc_id="D", text=f"pasaje {i}") for i in range(rows)]
     store.write_generation(index_dir, documents=[doc], chunks=chunks, vectors=vectors,
                            sentences=[[c.text] for c in chunks], sentence_vectors=vectors,
-                           model_info=Info(), settings=settings)
+                           model_info=TEST_MODEL, settings=settings)
     return store.load_generation(store.live_generation(index_dir))
 
 

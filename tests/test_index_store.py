@@ -3,21 +3,17 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from index import store
+from index.embedder import ModelInfo
 from ingest.records import Chunk, DocumentMeta
 
 
-@dataclass(frozen=True)
-class Info:
-    name: str = "test/random"
-    dimension: int = 8
-    fingerprint: str = "f" * 64
-    max_tokens: int = 512
+TEST_MODEL = ModelInfo(name="test/random", dimension=8, fingerprint="f" * 64, max_tokens=512)
 
 
 def _unit(rows: int, dim: int = 8, seed: int = 0) -> np.ndarray:
@@ -25,7 +21,7 @@ def _unit(rows: int, dim: int = 8, seed: int = 0) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def _write(index_dir, texts, seed=0, info=Info()):
+def _write(index_dir, texts, seed=0, info=TEST_MODEL):
     doc = DocumentMeta(doc_id="D", title="Informe de prueba", plenary="V", year=2024)
     chunks = [Chunk(chunk_id=f"D:{i:04d}", doc_id="D", text=t, section="SESIÓN 1") for i, t in enumerate(texts)]
     sentences = [[t] for t in texts]
@@ -95,8 +91,8 @@ def test_index_built_with_one_model_refuses_another(tmp_path):
     generation = _write(tmp_path, ["uno"])
     manifest = store.read_manifest(generation)
     with pytest.raises(store.ModelMismatchError, match="rebuild it with"):
-        store.check_model(manifest, Info(name="other/model", fingerprint="0" * 64), generation)
-    store.check_model(manifest, Info(), generation)  # the same model is accepted
+        store.check_model(manifest, replace(TEST_MODEL, name="other/model", fingerprint="0" * 64), generation)
+    store.check_model(manifest, TEST_MODEL, generation)  # the same model is accepted
 
 
 @pytest.mark.parametrize("failing_step", ["chunks.jsonl", "vectors.faiss", "manifest.json", "rename", "CURRENT"])
