@@ -11,6 +11,7 @@ from index.build import passage_text_for_embedding
 from search.filters import canonical_value
 from search.filters import field_name as filter_field
 from search.expansion import AcronymExpander, learn_acronyms
+from search.glossary import default_glossary
 from search.lexical import LexicalIndex, analyse, detect_language, fold, language_neutral_terms
 from search.records import Hit
 
@@ -38,7 +39,9 @@ class RankingSettings:
 
     sentence_weight: float = 0.5
     lexical_weight_es: float = 0.1
-    lexical_weight_en: float = 0.0
+    lexical_weight_en: float = 0.05
+    translate_en: bool = True  # English queries: BM25 over the glossary's Spanish terms and their names
+    dense_with_translation: bool = False  # also show the Spanish terms to the dense retriever
     candidates: int = 200  # passages taken from each retriever before re-ranking
     # "No good match" when the best meaning score is under a threshold, higher when the query names
     # something (a place, an acronym, a number) that no passage contains. Cross-language scores run
@@ -213,10 +216,20 @@ class Searcher:
             return Results([self._hit(i, query_vector, float(lexical[i])) for i in order], language=language)
 
         if mode == "dense":  # the plain dense baseline: passage vectors only
-            settings = replace(settings, sentence_weight=0.0, lexical_weight_es=0.0, lexical_weight_en=0.0)
-        query_vector = self.embedder.encode_queries([expanded], show_progress=False)[0]
+            settings = replace(settings, sentence_weight=0.0, lexical_weight_es=0.0, lexical_weight_en=0.0,
+                               translate_en=False)
+        lexical_text = expanded
+        dense_text = expanded
+        if language == "en":
+            lexical_text = " ".join(language_neutral_terms(expanded))
+            if settings.translate_en:
+                spanish = default_glossary().translate(expanded).text
+                lexical_text = f"{lexical_text} {spanish}"
+                if settings.dense_with_translation and spanish:
+                    dense_text = f"{expanded} ({spanish})"
+        query_vector = self.embedder.encode_queries([dense_text], show_progress=False)[0]
         dense_ids, _ = self._dense(query_vector, n, allowed)
-        terms = analyse(expanded if language == "es" else " ".join(language_neutral_terms(expanded)))
+        terms = analyse(lexical_text)
         weight = settings.lexical_weight_es if language == "es" else settings.lexical_weight_en
         lexical = self._lexical_scores(terms, allowed) if weight else None
         candidates = dense_ids
@@ -225,8 +238,7 @@ class Searcher:
             candidates = np.union1d(dense_ids, lexical_top[lexical[lexical_top] > 0])
         if len(candidates) == 0:
             return Results(language=language)
-        meaning = ((1 - settings.sentence_weight) * (self.data.vectors[candidates] @ query_vector)
-                   + settings.sentence_weight * self._sentence_max(candidates, query_vector))
+        meaning = self._meaning(candidates, query_vector, settings)
         score = meaning.copy()
         if lexical is not None and lexical.max() > 0:
             score += weight * lexical[candidates] / lexical.max()
@@ -242,6 +254,11 @@ class Searcher:
         weak = top_meaning < floor or (bool(unknown) and top_meaning < floor_unknown)
         return Results([self._hit(i, query_vector, by_id[i]) for i in best],
                        no_good_match=weak, language=language, unknown_terms=unknown)
+
+    def _meaning(self, ids: np.ndarray, query_vector: np.ndarray, settings: RankingSettings) -> np.ndarray:
+        """Gives the meaning score of passages: their own cosine and their best sentence's, mixed."""
+        return ((1 - settings.sentence_weight) * (self.data.vectors[ids] @ query_vector)
+                + settings.sentence_weight * self._sentence_max(ids, query_vector))
 
     def _without_repeats(self, order: np.ndarray, k: int) -> list[int]:
         """Gives the first k ids of a ranking, skipping passages that repeat a better-ranked one."""

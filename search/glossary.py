@@ -1,0 +1,106 @@
+"""English -> Spanish terms for the lexical side of an English query over Spanish reports.
+
+An English question shares only names, acronyms and numbers with the Spanish passage that answers it,
+so BM25 alone cannot help it. The glossary (search/data/glossary_en_es.tsv, written from the reports'
+vocabulary and the IOM Glossary on Migration) gives the Spanish words for its English ones: "early
+warning" -> "alerta temprana", "smugglers" -> "traficantes". English phrases are matched on stemmed
+words, longest first; English country names come from the gazetteer ("Brazil" -> "Brasil").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from search.lexical import ENGLISH_STOPWORDS, raw_tokens
+
+GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary_en_es.tsv"
+MAX_PHRASE_WORDS = 4
+
+
+def _english_stems(text: str) -> tuple[str, ...]:
+    from search.lexical import _stemmer
+
+    words = [w for w in raw_tokens(text.replace("-", " ")) if w not in ENGLISH_STOPWORDS]
+    return tuple(_stemmer("english").stemWords(words))
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What the glossary made of an English query: the Spanish terms, and the English words it knew."""
+
+    groups: tuple[tuple[str, ...], ...]  # per English phrase or name, its Spanish alternatives
+    matched: tuple[str, ...]  # the English phrases (as stems) that gave them
+
+    @property
+    def spanish(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(term for group in self.groups for term in group))
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.spanish)
+
+
+class Glossary:
+    """Maps English phrases (stemmed) to their Spanish equivalents."""
+
+    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]):
+        self.entries = entries
+
+    @classmethod
+    def parse(cls, text: str) -> "Glossary":
+        """Reads "english<TAB>spanish; spanish" lines; # starts a comment. Repeated English terms merge."""
+        entries: dict[tuple[str, ...], list[str]] = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            english, sep, spanish = line.partition("\t")
+            if not sep or not spanish.strip():
+                raise ValueError(f"glossary line {number}: expected 'english<TAB>spanish', got {line!r}")
+            key = _english_stems(english)
+            if not key:
+                continue
+            targets = entries.setdefault(key, [])
+            targets.extend(t.strip() for t in spanish.split(";") if t.strip() and t.strip() not in targets)
+        return cls({key: tuple(values) for key, values in entries.items()})
+
+    @classmethod
+    def load(cls, path: Path = GLOSSARY_FILE) -> "Glossary":
+        return cls.parse(Path(path).read_text(encoding="utf-8"))
+
+    def translate(self, query: str) -> Translation:
+        """Gives the Spanish terms for the English words of a query, longest phrases first."""
+        from ingest.gazetteer import canonical_country
+
+        stems = _english_stems(query)
+        groups: list[tuple[str, ...]] = []
+        matched: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(MAX_PHRASE_WORDS, len(stems) - i), 0, -1):
+                key = stems[i:i + size]
+                if key in self.entries:
+                    groups.append(self.entries[key])
+                    matched.append(" ".join(key))
+                    i += size
+                    break
+            else:
+                i += 1
+        for words in _candidate_names(query):
+            country = canonical_country(words)
+            if country and (country,) not in groups:
+                groups.append((country,))
+        return Translation(tuple(groups), tuple(matched))
+
+
+def _candidate_names(query: str) -> list[str]:
+    """Gives the one- to three-word spans of a query, as the gazetteer may know them ("United States")."""
+    words = raw_tokens(query)
+    return [" ".join(words[i:i + n]) for n in (3, 2, 1) for i in range(len(words) - n + 1)]
+
+
+@lru_cache(maxsize=1)
+def default_glossary() -> Glossary:
+    """Gives the bundled glossary, read once per process."""
+    return Glossary.load()
