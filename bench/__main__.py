@@ -37,6 +37,7 @@ LABELS = (
     "UI round trip (gradio_client)",
     "Scale: FAISS index on a synthetic corpus",
     "Scale: HNSW efSearch against recall",
+    "Scale: BM25 on a synthetic corpus",
 )
 
 
@@ -159,6 +160,25 @@ def _scale(args, embedder, index_dir: Path, corpus_bench) -> None:
     _emit(table(LABELS[6], ["passages", "efSearch", "recall@10", "p50 ms"], sweep_rows,
                 "k=10, one query at a time. The Searcher's k=200 searches at least 200 deep "
                 "(index.store.search_parameters)."))
+    _lexical_scale(args, data, texts)
+
+
+def _lexical_scale(args, data, texts: list[str]) -> None:
+    from bench import scale
+    from index.build import passage_text_for_embedding
+    from index.lexical import analyse
+
+    token_pool = [analyse(passage_text_for_embedding(c)) or ["_empty_"] for c in data.chunks]
+    query_terms = [analyse(t) for t in texts]
+    rows = []
+    for n in args.scale:
+        _progress(f"BM25 at {n:,} synthetic passages ...")
+        f = scale.measure_lexical(token_pool, query_terms, n)
+        rows.append([n, f.build_seconds, f.p50_ms, f.p95_ms])
+    _emit(table(LABELS[7], ["passages", "build s", "p50 ms", "p95 ms"], rows,
+                "BM25 (bm25s) over passages resampled from the real passages' analysed terms. A query: score "
+                "every passage and take the\nSearcher's 200 best (index.lexical.LexicalIndex.scores + "
+                "argpartition). Built at ingest and saved with the generation (bm25/)."))
 
 
 def _ingest_table(runs, corpus_dir: Path, smoke: bool) -> str:

@@ -171,3 +171,44 @@ def projected_generation_bytes(generation_files: dict, n_passages_real: int, n: 
     per_passage = sum(info["bytes"] for name, info in generation_files.items()
                       if name in ("chunks.jsonl", "vectors.npy", "sentences.jsonl", "sentence_vectors.npy"))
     return int(per_passage / max(1, n_passages_real) * n) + faiss_bytes
+
+
+@dataclass
+class LexicalFigures:
+    """What the BM25 index did on one synthetic corpus."""
+
+    size: int
+    build_seconds: float
+    p50_ms: float  # scoring every passage and taking the Searcher's 200 candidates, one query at a time
+    p95_ms: float
+
+
+def measure_lexical(token_pool: list[list[str]], query_terms: list[list[str]], n: int, *,
+                    repeats: int = 2, seed: int = 0) -> LexicalFigures:
+    """Gives the build time and query latency of BM25 over n passages resampled from real analysed ones.
+
+    Passages are drawn with replacement from the real passages' terms, so posting lists grow with n as in a
+    corpus of more reports on the same topics (the vocabulary stays the reports' own).
+    """
+    import bm25s
+
+    from index.lexical import LexicalIndex
+    from search.searcher import _top
+
+    rng = np.random.default_rng(seed + n)
+    docs = [token_pool[i] for i in rng.integers(0, len(token_pool), size=n)]
+    started = time.perf_counter()
+    bm25 = bm25s.BM25()
+    bm25.index(docs, show_progress=False)
+    build_seconds = time.perf_counter() - started
+    lexical = LexicalIndex(bm25, n)
+    del docs
+    times = []
+    for _ in range(repeats):
+        for terms in query_terms:
+            t0 = time.perf_counter()
+            scores = lexical.scores(terms)
+            _top(scores, SEARCHER_CANDIDATES)
+            times.append((time.perf_counter() - t0) * 1000)
+    p50, p95 = percentiles(times)
+    return LexicalFigures(n, build_seconds, p50, p95)

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from index import store
+from index.acronyms import learn_acronyms
+from index.lexical import LexicalIndex
 from ingest.chunking import split_sentences as split_paragraph_sentences
 from ingest.practices import PracticeRecord
 from ingest.records import Chunk, DocumentMeta
@@ -159,6 +161,8 @@ def build_index(
         settings=settings,
         practices=practices,
         practice_vectors=practice_vectors,
+        lexical=LexicalIndex.build([passage_text_for_embedding(c) for c in chunks]),
+        acronyms=learn_acronyms([c.text for c in chunks]),
     )
     embedded = n_passages + n_sentences + n_practices
     total = len(chunks) + len(flat_sentences) + len(practices or [])

@@ -12,6 +12,8 @@ Layout of an index folder (the path given as --index)::
         sentence_vectors.npy
         practices.jsonl   optional: one good-practice record a line (PracticeRecord fields)
         practice_vectors.npy  float32 (n_practices, dim), row i = line i of practices.jsonl
+        bm25/             optional: the BM25 index over the passages (bm25s arrays and vocabulary)
+        acronyms.json     optional: acronym -> definition, as the passages define them
     gen-000003/           the previous good generation, kept for rollback
 
 A generation is written under a temporary name, fsynced, verified, then renamed into place; only then
@@ -39,6 +41,8 @@ MANIFEST_FILE = "manifest.json"
 GENERATION_PREFIX = "gen-"
 KEEP_GENERATIONS = 2  # the live one and one to roll back to
 PRACTICES_FILE = "practices.jsonl"
+LEXICAL_DIR = "bm25"  # the saved BM25 index (index.lexical), one file per bm25s array
+ACRONYMS_FILE = "acronyms.json"  # acronym -> definition, as the passages define them (index.acronyms)
 PRACTICE_VECTORS_FILE = "practice_vectors.npy"
 
 
@@ -179,6 +183,8 @@ class IndexData:
     sentence_offsets: np.ndarray  # sentences of chunk i are rows offsets[i]:offsets[i+1]
     practices: list[PracticeRecord] = field(default_factory=list)  # empty for generations without them
     practice_vectors: np.ndarray | None = None  # row i embeds practices[i]
+    lexical: object | None = None  # index.lexical.LexicalIndex; None for generations written without it
+    acronyms: dict[str, str] | None = None  # None for generations written without them
 
 
 def live_generation(index_dir: Path) -> Path:
@@ -283,8 +289,15 @@ def load_generation(generation: Path, *, verify: bool = True) -> IndexData:
         raise IndexCorruptError(f"The sentence vectors of {generation} do not match its sentences; rebuild it.")
     documents = {d["doc_id"]: DocumentMeta.from_dict(d) for d in manifest.documents}
     practices, practice_vectors = _load_practices(generation, manifest)
+    lexical = acronyms = None
+    if any(name.startswith(LEXICAL_DIR + "/") for name in manifest.files):
+        from index.lexical import LexicalIndex
+
+        lexical = LexicalIndex.load(generation / LEXICAL_DIR, len(chunks))
+    if ACRONYMS_FILE in manifest.files:
+        acronyms = json.loads((generation / ACRONYMS_FILE).read_text(encoding="utf-8"))
     return IndexData(generation, manifest, chunks, documents, vectors, faiss_index,
-                     sentences, sentence_vectors, offsets, practices, practice_vectors)
+                     sentences, sentence_vectors, offsets, practices, practice_vectors, lexical, acronyms)
 
 
 def _load_practices(generation: Path, manifest: Manifest) -> tuple[list[PracticeRecord], np.ndarray | None]:
@@ -402,10 +415,14 @@ def write_generation(
     settings: dict,
     practices: list[PracticeRecord] | None = None,
     practice_vectors: np.ndarray | None = None,
+    lexical=None,
+    acronyms: dict[str, str] | None = None,
 ) -> Path:
     """Writes a new generation beside the live one, verifies it and makes it live; gives its folder.
 
     practices (with practice_vectors, one row each) are optional: without them no practice files are written.
+    lexical (an index.lexical.LexicalIndex over the chunks) and acronyms are optional too; a searcher
+    builds them itself for a generation without them.
     """
     import faiss
 
@@ -421,11 +438,16 @@ def write_generation(
         if practices is not None:
             _write_jsonl(staging / PRACTICES_FILE, (p.to_dict() for p in practices))
             _save_npy(staging / PRACTICE_VECTORS_FILE, _practice_matrix(practice_vectors, len(practices), vectors))
+        if lexical is not None:
+            lexical.save(staging / LEXICAL_DIR)
+        if acronyms is not None:
+            _write_bytes_synced(staging / ACRONYMS_FILE,
+                                json.dumps(acronyms, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         settings = resolve_settings(settings, len(vectors))  # the manifest records the index type chosen
         faiss_bytes = faiss.serialize_index(build_faiss(vectors, settings)).tobytes()
         _write_bytes_synced(staging / "vectors.faiss", faiss_bytes)
-        files = {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
-                 for p in sorted(staging.iterdir())}
+        files = {p.relative_to(staging).as_posix(): {"sha256": sha256_file(p), "bytes": p.stat().st_size}
+                 for p in sorted(staging.rglob("*")) if p.is_file()}
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"),

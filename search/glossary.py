@@ -19,10 +19,10 @@ MAX_PHRASE_WORDS = 4
 
 
 def _english_stems(text: str) -> tuple[str, ...]:
-    from search.lexical import _stemmer
+    from search.lexical import stemmer
 
     words = [w for w in raw_tokens(text.replace("-", " ")) if w not in ENGLISH_STOPWORDS]
-    return tuple(_stemmer("english").stemWords(words))
+    return tuple(stemmer("english").stemWords(words))
 
 
 @dataclass(frozen=True)

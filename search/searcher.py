@@ -54,6 +54,14 @@ class RankingSettings:
     duplicate_overlap: float = 0.9  # word overlap above which a lower-ranked passage is a repeat
 
 
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Gives the ids of the n highest scores, best first, without sorting all of them."""
+    if n >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, n)[:n]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
 class Results(list):
     """The hits of a query, best first, and what the searcher concluded about them."""
 
@@ -71,8 +79,10 @@ class Searcher:
         self.data = data
         self.embedder = embedder
         self.ranking = ranking
-        self.lexical = LexicalIndex([passage_text_for_embedding(c) for c in data.chunks])
-        self.expander = AcronymExpander(learn_acronyms([c.text for c in data.chunks]))
+        # Saved at ingest; built here only for generations written before they were.
+        self.lexical = data.lexical or LexicalIndex.build([passage_text_for_embedding(c) for c in data.chunks])
+        self.expander = AcronymExpander(data.acronyms if data.acronyms is not None
+                                        else learn_acronyms([c.text for c in data.chunks]))
         self._facets = self._build_facets()
 
     @classmethod
@@ -211,7 +221,7 @@ class Searcher:
         if mode == "lexical":
             # Lexical alone sees the whole query, as a keyword search engine would.
             lexical = self._lexical_scores(analyse(expanded), allowed)
-            order = [int(i) for i in np.argsort(-lexical)[:k] if lexical[i] > 0]
+            order = [int(i) for i in _top(lexical, k) if lexical[i] > 0]
             query_vector = self.embedder.encode_queries([expanded], show_progress=False)[0]
             return Results([self._hit(i, query_vector, float(lexical[i])) for i in order], language=language)
 
@@ -234,7 +244,7 @@ class Searcher:
         lexical = self._lexical_scores(terms, allowed) if weight else None
         candidates = dense_ids
         if lexical is not None and lexical.max() > 0:
-            lexical_top = np.argsort(-lexical)[:n]
+            lexical_top = _top(lexical, n)
             candidates = np.union1d(dense_ids, lexical_top[lexical[lexical_top] > 0])
         if len(candidates) == 0:
             return Results(language=language)

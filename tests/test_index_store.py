@@ -127,3 +127,39 @@ def test_failed_write_leaves_the_last_good_generation_live(tmp_path, monkeypatch
     assert not list(tmp_path.glob(".staging-*"))
     _write(tmp_path, ["la siguiente funciona"], seed=4)
     assert [c.text for c in store.load_generation(store.live_generation(tmp_path)).chunks] == ["la siguiente funciona"]
+
+
+def _write_with_search_aids(index_dir, texts):
+    from index.acronyms import learn_acronyms
+    from index.lexical import LexicalIndex
+
+    doc = DocumentMeta(doc_id="D", title="Informe de prueba", plenary="V", year=2024)
+    chunks = [Chunk(chunk_id=f"D:{i:04d}", doc_id="D", text=t, section="SESIÓN 1") for i, t in enumerate(texts)]
+    return store.write_generation(
+        index_dir, documents=[doc], chunks=chunks, vectors=_unit(len(texts)),
+        sentences=[[t] for t in texts], sentence_vectors=_unit(len(texts), seed=1),
+        model_info=TEST_MODEL, settings={"faiss": "flat"},
+        lexical=LexicalIndex.build(texts), acronyms=learn_acronyms(texts),
+    )
+
+
+def test_bm25_and_acronyms_are_saved_with_the_generation_and_checked(tmp_path):
+    from index.lexical import analyse
+
+    texts = ["Chile presentó su Sistema de Alerta Temprana (SAT) para la trata.",
+             "Consulados móviles en zonas remotas de Guatemala."]
+    generation = _write_with_search_aids(tmp_path, texts)
+    data = store.load_generation(generation)
+    assert data.acronyms["SAT"] == "Sistema de Alerta Temprana"
+    scores = data.lexical.scores(analyse("consulados móviles"))
+    assert scores[1] > 0 and scores[0] == 0
+    assert "bm25/vocab.index.json" in data.manifest.files
+    vocab = generation / "bm25" / "vocab.index.json"
+    vocab.write_text(vocab.read_text(encoding="utf-8").replace("consul", "consol"), encoding="utf-8")
+    with pytest.raises(store.IndexCorruptError):
+        store.load_generation(generation)
+
+
+def test_a_generation_written_without_search_aids_still_loads(tmp_path):
+    data = store.load_generation(_write(tmp_path, ["Consulados móviles | Guatemala"]))
+    assert data.lexical is None and data.acronyms is None

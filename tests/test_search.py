@@ -82,3 +82,11 @@ def test_search_cli_without_index_says_how_to_build_one(tmp_path):
     assert result.stderr.strip().startswith("error: No index at")
     assert "python -m ingest" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_index_written_before_bm25_was_saved_searches_the_same(searcher):
+    from dataclasses import replace
+
+    older = type(searcher)(replace(searcher.data, lexical=None, acronyms=None), searcher.embedder)
+    for query in ("CIPRAT", "¿Qué es el SAT de Chile?", "Darién campaign"):
+        assert [h.chunk_id for h in older.search(query, k=3)] == [h.chunk_id for h in searcher.search(query, k=3)]
