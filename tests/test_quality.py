@@ -7,7 +7,8 @@ from search.evaluate import evaluate, load_queries
 from tests.conftest import DEV_QUERIES
 
 PROJECT_QUERIES = DEV_QUERIES.parent / "queries_puente.jsonl"
-HELDOUT_QUERIES = DEV_QUERIES.parent / "heldout.jsonl"  # written from the reports, never used for tuning
+HELDOUT_QUERIES = DEV_QUERIES.parent / "heldout.jsonl"  # written blind to the system (README)
+HELDOUT2_QUERIES = DEV_QUERIES.parent / "heldout2.jsonl"  # the same, and never used for tuning
 NEGATIVES = DEV_QUERIES.parent / "negatives.jsonl"
 
 # Measured with `python -m search.evaluate` (see the README); the guard sits a small margin below.
@@ -15,13 +16,14 @@ FLOORS = {
     DEV_QUERIES.name: {"hit5": 0.93, "hit1": 0.73, "mrr10": 0.83},
     PROJECT_QUERIES.name: {"hit5": 0.93, "hit1": 0.80, "mrr10": 0.87},
     HELDOUT_QUERIES.name: {"hit5": 0.92, "hit1": 0.78, "mrr10": 0.85},
+    HELDOUT2_QUERIES.name: {"hit5": 0.92, "hit1": 0.76, "mrr10": 0.85},
 }
 
 
 @pytest.fixture(scope="module")
 def results(searcher):
     return {path.name: evaluate(searcher, load_queries(path))
-            for path in (DEV_QUERIES, PROJECT_QUERIES, HELDOUT_QUERIES)}
+            for path in (DEV_QUERIES, PROJECT_QUERIES, HELDOUT_QUERIES, HELDOUT2_QUERIES)}
 
 
 @pytest.mark.parametrize("query_set", sorted(FLOORS))
@@ -42,7 +44,7 @@ def test_pipeline_beats_each_of_its_parts(results, query_set):
 def test_english_questions_find_the_answer_about_as_often_as_spanish_ones(results, query_set):
     final = results[query_set]["hybrid"]
     assert final["en"].hit5 >= final["es"].hit5 - 0.07
-    assert final["en"].mrr10 >= final["es"].mrr10 - 0.10  # measured gap: 0.03 to 0.08 (README)
+    assert final["en"].mrr10 >= final["es"].mrr10 - 0.12  # measured gap: 0.03 to 0.09 (README)
 
 
 def test_no_good_match_fires_on_questions_the_reports_do_not_answer(searcher):
