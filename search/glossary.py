@@ -38,7 +38,13 @@ class Translation:
 
     @property
     def text(self) -> str:
+        """Every Spanish alternative, for BM25."""
         return " ".join(self.spanish)
+
+    @property
+    def gloss(self) -> str:
+        """The first Spanish term of each phrase, in the query's order, for the embedded query."""
+        return " ".join(dict.fromkeys(group[0] for group in self.groups))
 
 
 class Glossary:

@@ -39,18 +39,20 @@ class RankingSettings:
 
     sentence_weight: float = 0.5
     lexical_weight_es: float = 0.1
-    lexical_weight_en: float = 0.05
-    translate_en: bool = True  # English queries: BM25 over the glossary's Spanish terms and their names
-    dense_with_translation: bool = False  # also show the Spanish terms to the dense retriever
+    lexical_weight_en: float = 0.03
+    # English queries: BM25 runs over the glossary's Spanish terms (every alternative) and the query's
+    # names, and the embedded query carries the first Spanish term of each English phrase in brackets.
+    translate_en: bool = True
+    dense_with_translation: bool = True
     candidates: int = 200  # passages taken from each retriever before re-ranking
     # "No good match" when the best meaning score is under a threshold, higher when the query names
     # something (a place, an acronym, a number) that no passage contains. Cross-language scores run
     # lower, so each language has its own; calibrated on tests/data/negatives.jsonl against the
     # answerable queries (python -m search.evaluate ... --negatives).
     weak_below_es: float = 0.855
-    weak_below_en: float = 0.795
+    weak_below_en: float = 0.815
     weak_with_unknown_name_below_es: float = 0.865
-    weak_with_unknown_name_below_en: float = 0.815
+    weak_with_unknown_name_below_en: float = 0.822
     duplicate_overlap: float = 0.9  # word overlap above which a lower-ranked passage is a repeat
 
 
@@ -233,10 +235,10 @@ class Searcher:
         if language == "en":
             lexical_text = " ".join(language_neutral_terms(expanded))
             if settings.translate_en:
-                spanish = default_glossary().translate(expanded).text
-                lexical_text = f"{lexical_text} {spanish}"
-                if settings.dense_with_translation and spanish:
-                    dense_text = f"{expanded} ({spanish})"
+                translation = default_glossary().translate(expanded)
+                lexical_text = f"{lexical_text} {translation.text}"
+                if settings.dense_with_translation and translation.groups:
+                    dense_text = f"{expanded} ({translation.gloss})"
         query_vector = self.embedder.encode_queries([dense_text], show_progress=False)[0]
         dense_ids, _ = self._dense(query_vector, n, allowed)
         terms = analyse(lexical_text)
