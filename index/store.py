@@ -9,7 +9,7 @@ Layout of an index folder (the path given as --index)::
         vectors.npy       float32 (n_chunks, dim) passage vectors, row i = line i of chunks.jsonl
         vectors.faiss     the FAISS index over vectors.npy
         sentences.jsonl   per chunk: the sentences used for highlighting
-        sentence_vectors.npy
+        sentence_vectors.npy  float16 (n_sentences, dim), the sentences of chunk 0 first
         practices.jsonl   optional: one good-practice record a line (PracticeRecord fields)
         practice_vectors.npy  float32 (n_practices, dim), row i = line i of practices.jsonl
         bm25/             optional: the BM25 index over the passages (bm25s arrays and vocabulary)
@@ -434,7 +434,9 @@ def write_generation(
         _write_jsonl(staging / "sentences.jsonl", ({"chunk_id": c.chunk_id, "sentences": s}
                                                     for c, s in zip(chunks, sentences)))
         _save_npy(staging / "vectors.npy", vectors)
-        _save_npy(staging / "sentence_vectors.npy", sentence_vectors)
+        # Sentence vectors are most of a generation's bytes (several per passage) and only re-score
+        # candidates already found, so half precision does: rankings are unchanged (README figures).
+        _save_npy(staging / "sentence_vectors.npy", sentence_vectors, dtype=np.float16)
         if practices is not None:
             _write_jsonl(staging / PRACTICES_FILE, (p.to_dict() for p in practices))
             _save_npy(staging / PRACTICE_VECTORS_FILE, _practice_matrix(practice_vectors, len(practices), vectors))
@@ -485,9 +487,9 @@ def _practice_matrix(practice_vectors: np.ndarray | None, n: int, vectors: np.nd
     return practice_vectors
 
 
-def _save_npy(path: Path, array: np.ndarray) -> None:
+def _save_npy(path: Path, array: np.ndarray, dtype=np.float32) -> None:
     with open(path, "wb") as handle:
-        np.save(handle, np.ascontiguousarray(array, dtype=np.float32))
+        np.save(handle, np.ascontiguousarray(array, dtype=dtype))
         handle.flush()
         os.fsync(handle.fileno())
 

@@ -163,3 +163,10 @@ def test_bm25_and_acronyms_are_saved_with_the_generation_and_checked(tmp_path):
 def test_a_generation_written_without_search_aids_still_loads(tmp_path):
     data = store.load_generation(_write(tmp_path, ["Consulados móviles | Guatemala"]))
     assert data.lexical is None and data.acronyms is None
+
+
+def test_sentence_vectors_are_stored_in_half_precision(tmp_path):
+    generation = _write(tmp_path, ["Sistema de Alerta Temprana | Chile", "Consulados móviles | Guatemala"])
+    data = store.load_generation(generation)
+    assert data.sentence_vectors.dtype == np.float16
+    assert np.allclose(data.sentence_vectors.astype(np.float32), _unit(2, seed=1), atol=1e-3)
