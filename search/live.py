@@ -24,6 +24,7 @@ class LiveSearcher:
         self._current_name: str | None = None
         self.notice: str | None = None  # set when serving a fallback generation: shown to the user
         self.searcher = self._open(embedder)
+        self.searcher.warm_up()
 
     def _read_current(self) -> str | None:
         try:
@@ -64,6 +65,7 @@ class LiveSearcher:
             if name and name != self._current_name:
                 try:
                     self.searcher = self._open(self.searcher.embedder)
+                    self.searcher.warm_up()
                     log.info("switched to index generation %s", name)
                 except store.IndexStoreError as exc:
                     # keep serving what we have: a bad new generation must not take the page down

@@ -272,6 +272,12 @@ class Searcher:
         return ((1 - settings.sentence_weight) * (self.data.vectors[ids] @ query_vector)
                 + settings.sentence_weight * self._sentence_max(ids, query_vector))
 
+    def warm_up(self) -> None:
+        """Runs a query in each language, so that the first real search pays no one-time cost
+        (the fast query encoder is built on the first query, the glossary read on the first English one)."""
+        for query in ("alerta temprana", "early warning"):
+            self.search(query, k=1)
+
     def _without_repeats(self, order: np.ndarray, k: int) -> list[int]:
         """Gives the first k ids of a ranking, skipping passages that repeat a better-ranked one."""
         kept: list[int] = []
