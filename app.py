@@ -29,6 +29,10 @@ from ui.render import CSS
 from ui.search_tab import build_search_tab
 from ui.share import BROWSER_LANGUAGE_JS
 
+# Gradio rebuilds a pandas summary of up to 10,000 past events after every event, for a monitoring dashboard
+# Puente does not enable: milliseconds of CPU per search on two cores, growing with uptime. Read when the
+# page's queue is made (gr.Blocks), so set before build_ui; an explicit setting in the environment wins.
+GRADIO_SETTINGS = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": str(10**9), "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
 TABS = (build_search_tab, build_compare_tab, build_practices_tab, build_admin_tab)  # admin: only when configured
 MAX_FILE_SIZE = "1mb"  # without the Admin tab the page takes no uploads; anything sent as a file is refused beyond this
 
@@ -145,6 +149,8 @@ def main() -> int:
         if len(admin.password) < 12:
             print("warning: PUENTE_ADMIN_PASSWORD is shorter than 12 characters; choose a longer one.",
                   file=sys.stderr, flush=True)
+    for name, value in GRADIO_SETTINGS.items():
+        os.environ.setdefault(name, value)
     demo = build_ui(searcher, admin)
     port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     # A bounded queue: past 64 waiting requests a client is told the page is busy instead of waiting forever.

@@ -198,6 +198,13 @@ def card_with(page, text: str):
     return matching.first
 
 
+def download(page, button_id: str) -> Path:
+    """Clicks an export button and gives the path of the file the browser downloaded."""
+    with page.expect_download() as downloaded:
+        page.click(f"#{button_id}")
+    return Path(downloaded.value.path())
+
+
 def choose(page, dropdown_id: str, option: str) -> None:
     page.click(f"#{dropdown_id} input")
     page.get_by_role("option", name=option, exact=True).click()
@@ -256,6 +263,10 @@ def test_plenary_filter_narrows_the_results_to_that_plenary(app_url, open_page):
     assert set(plenaries_cited(page)) == {"IV"}
     for text in cards(page).locator(".pc-plenary").all_inner_texts():
         assert "IV Plenaria" in text and "2023" in text
+    exported = json.loads(download(page, "export-json").read_text(encoding="utf-8"))
+    # the filter as the index keys it (folded: "iv"), and only passages of that plenary
+    assert {name: [v.upper() for v in values] for name, values in exported["filters"].items()} == {"plenary": ["IV"]}
+    assert {h["plenary"] for h in exported["hits"]} == {"IV"}
     shoot(page, "filter-iv-desktop")
 
 
@@ -282,22 +293,24 @@ def test_the_browser_language_chooses_the_interface_language(app_url, open_page)
     expect(open_page(app_url, locale="es-419").locator("#search-button")).to_have_text("Buscar")
 
 
-def test_export_downloads_the_results_with_their_citations(app_url, open_page):
+def test_export_downloads_the_results_shown_with_their_citations(app_url, open_page):
     page = open_page(app_url)
-    search(page, SPANISH_QUERY)
+    expect(page.locator("#export-csv")).to_be_hidden()  # nothing to export yet
+    search(page, ENGLISH_QUERY)
+    search(page, SPANISH_QUERY)  # the files hold what is shown now, not an earlier search
     shown = cards(page).count()
-    with page.expect_download() as download:
-        page.click("#export-csv")
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    expect(page.locator("#export-json")).to_be_visible()
+    rows = list(csv.DictReader(io.StringIO(download(page, "export-csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == shown
     assert any("Sistema de Alerta Temprana" in row["text"] for row in rows)
     assert all(row["citation"].startswith("Informe de la") and "Plenaria" in row["citation"] for row in rows)
-    with page.expect_download() as download:
-        page.click("#export-json")
-    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    exported = json.loads(download(page, "export-json").read_text(encoding="utf-8"))
     assert exported["query"] == SPANISH_QUERY
     assert [hit["rank"] for hit in exported["hits"]] == list(range(1, shown + 1))
     assert all("sin paginación" in hit["citation"] for hit in exported["hits"])
+    search(page, "migración " * 101)  # a notice instead of results: nothing to export
+    expect(page.locator("#export-csv")).to_be_hidden()
+    expect(page.locator("#export-json")).to_be_hidden()
 
 
 def test_a_shared_address_reopens_the_query_with_its_filters(app_url, open_page):
@@ -405,16 +418,12 @@ def test_the_practices_table_filters_by_country_and_exports_the_records(app_url,
     assert "Sistema de Alerta Temprana" in [row[0] for row in rows]
     shoot(page, "practices-chile-desktop")
 
-    with page.expect_download() as download:
-        page.click("#practices-csv")
-    exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    exported = list(csv.DictReader(io.StringIO(download(page, "practices-csv").read_text(encoding="utf-8-sig"))))
     assert len(exported) == chilean
     assert all("Chile" in row["countries"].split("; ") for row in exported)
     assert "Sistema de Alerta Temprana" in [row["name"] for row in exported]
     assert all("Plenaria" in row["citation"] for row in exported)
-    with page.expect_download() as download:
-        page.click("#practices-json")
-    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    document = json.loads(download(page, "practices-json").read_text(encoding="utf-8"))
     assert document["filters"] == {"country": ["Chile"]} and len(document["practices"]) == chilean
 
     # a topic ranks the filtered records by meaning, in either language

@@ -106,6 +106,30 @@ def test_practice_exports_hold_every_record_with_its_citation_and_guard_formulas
     assert csv_path.name == "puente-practices.csv"
 
 
+def test_an_export_is_written_on_request_in_the_format_asked_with_what_is_shown(tmp_path, monkeypatch):
+    from ui import export
+    from ui.practices_tab import PracticesShown, practices_export_file
+    from ui.search_tab import Shown, export_file
+
+    monkeypatch.setattr(export, "_EXPORT_DIR", tmp_path)
+    shown = Shown("alertas tempranas", [hit(), hit(text="Panamá habló del Darién.", page=4)], {"plenary": ["V"]})
+    json_path = Path(export_file(shown, "json"))
+    assert json_path.name == "puente-alertas-tempranas.json" and not json_path.with_suffix(".csv").exists()
+    exported = json.loads(json_path.read_text(encoding="utf-8"))
+    assert exported["query"] == "alertas tempranas" and exported["filters"] == {"plenary": ["V"]}
+    assert [h["rank"] for h in exported["hits"]] == [1, 2] and exported["hits"][1]["page"] == 4
+    rows = read_csv(export_file(shown, "csv"))
+    assert [r["citation"] for r in rows] == [hit().citation(), hit(page=4).citation()]
+    # nothing shown, or only a notice: nothing to export
+    assert export_file(None, "csv") is None
+    assert export_file(Shown("x", message=("empty_query", {})), "json") is None
+    practices = PracticesShown("", {"country": ["Chile"]}, [PracticeMatch(practice())])
+    assert read_csv(practices_export_file(practices, "csv"))[0]["name"] == "Sistema de Alerta Temprana"
+    assert practices_export_file(PracticesShown(message=("practices_none", {})), "json") is None
+    with pytest.raises(ValueError):
+        export.write_exports([hit()], "q", {}, tmp_path, formats=("xlsx",))
+
+
 # -- shared addresses -----------------------------------------------------------------------------------
 
 class Params(dict):

@@ -1,5 +1,5 @@
 """The results shown (passages or practice records), as CSV and JSON files with full citations, written into
-a temporary folder."""
+a temporary folder when a reader asks for them (ui/download.py)."""
 from __future__ import annotations
 
 import csv
@@ -23,6 +23,7 @@ CSV_FIELDS = ("rank", "citation", "title", "plenary", "city", "year", "section",
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+FORMATS = ("csv", "json")
 _EXPORT_DIR: Path | None = None
 KEEP_EXPORTS_SECONDS = 3600  # an export is downloaded right after it is made; older ones are removed
 
@@ -40,9 +41,10 @@ def export_records(hits: list[Hit]) -> list[dict]:
     return [{"rank": rank, "citation": hit.citation(), **hit.to_dict()} for rank, hit in enumerate(hits, 1)]
 
 
-def write_exports(hits: list[Hit], query: str, filters: dict, directory: Path | None = None) -> tuple[Path, Path]:
-    """Gives the paths of a new CSV and a new JSON file holding the hits with their citations."""
-    return _write_pair(export_records(hits), CSV_FIELDS, "hits", query, filters, directory, "results")
+def write_exports(hits: list[Hit], query: str, filters: dict, directory: Path | None = None,
+                  formats: tuple[str, ...] = FORMATS) -> tuple[Path, ...]:
+    """Gives the paths of new files, one per format asked (CSV, JSON), holding the hits with their citations."""
+    return _write(export_records(hits), CSV_FIELDS, "hits", query, filters, directory, "results", formats)
 
 
 def practice_records(matches) -> list[dict]:
@@ -50,10 +52,11 @@ def practice_records(matches) -> list[dict]:
     return [{"rank": rank, "citation": match.citation(), **match.to_dict()} for rank, match in enumerate(matches, 1)]
 
 
-def write_practice_exports(matches, query: str, filters: dict, directory: Path | None = None) -> tuple[Path, Path]:
-    """Gives the paths of a new CSV and a new JSON file holding the practice records shown."""
-    return _write_pair(practice_records(matches), PRACTICE_CSV_FIELDS, "practices", query, filters, directory,
-                       "practices")
+def write_practice_exports(matches, query: str, filters: dict, directory: Path | None = None,
+                           formats: tuple[str, ...] = FORMATS) -> tuple[Path, ...]:
+    """Gives the paths of new files, one per format asked (CSV, JSON), holding the practice records shown."""
+    return _write(practice_records(matches), PRACTICE_CSV_FIELDS, "practices", query, filters, directory,
+                  "practices", formats)
 
 
 def prune_exports(directory: Path, max_age: float = KEEP_EXPORTS_SECONDS) -> None:
@@ -67,29 +70,43 @@ def prune_exports(directory: Path, max_age: float = KEEP_EXPORTS_SECONDS) -> Non
             continue
 
 
-def _write_pair(records: list[dict], fields: tuple[str, ...], key: str, query: str, filters: dict,
-                directory: Path | None, fallback_stem: str) -> tuple[Path, Path]:
+def _write(records: list[dict], fields: tuple[str, ...], key: str, query: str, filters: dict,
+           directory: Path | None, fallback_stem: str, formats: tuple[str, ...]) -> tuple[Path, ...]:
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown export format(s) {sorted(unknown)}; known: {', '.join(FORMATS)}")
     root = Path(directory or export_dir())
     if root.exists():
         prune_exports(root)
     folder = root / uuid.uuid4().hex[:12]
     folder.mkdir(parents=True)
     stem = "puente-" + (re.sub(r"[^\w]+", "-", query or "", flags=re.UNICODE).strip("-")[:40] or fallback_stem)
-    csv_path, json_path = folder / f"{stem}.csv", folder / f"{stem}.json"
+    paths = tuple(folder / f"{stem}.{fmt}" for fmt in formats)
+    for fmt, path in zip(formats, paths):
+        if fmt == "csv":
+            _write_csv(path, records, fields)
+        else:
+            _write_json(path, records, key, query, filters)
+    return paths
+
+
+def _write_csv(path: Path, records: list[dict], fields: tuple[str, ...]) -> None:
     # utf-8-sig: spreadsheet programs then read the accents of the Spanish reports correctly.
-    with open(csv_path, "w", encoding="utf-8-sig", newline="") as handle:
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         for record in records:
             writer.writerow({k: _cell(record.get(k)) for k in fields})
+
+
+def _write_json(path: Path, records: list[dict], key: str, query: str, filters: dict) -> None:
     document = {
         "query": query,
         "filters": {k: v for k, v in filters.items() if v not in (None, "", [])},
         "exported": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         key: records,
     }
-    json_path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
-    return csv_path, json_path
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _cell(value) -> str:

@@ -8,8 +8,6 @@ record's name is never read as HTML or Markdown.
 from __future__ import annotations
 
 import itertools
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from html import escape
 
@@ -17,13 +15,13 @@ import gradio as gr
 import pandas as pd
 
 from search.searcher import SearchError
+from ui.download import export_button
 from ui.export import write_practice_exports
 from ui.i18n import DEFAULT_LANGUAGE, country_label, facet_sort_key, part_label, t
 from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
 from ui.render import message_html
 
 TOPIC_K = 20  # a topic ranks the whole list: the closest twenty are plenty to read
-EXPORTS_KEPT = 64  # export files of recent tables, reused when the same table is asked for again
 FILTERS = ("country", "plenary", "part")  # the finder's names; "part" is the session
 _FILTER_LABELS = {"country": "practices_country", "plenary": "filter_plenary", "part": "practices_session"}
 COLUMNS = ("col_practice", "col_countries", "col_organisations", "col_plenary", "col_year", "col_session",
@@ -92,6 +90,13 @@ def find_practices(finder, query: str, filters: dict[str, list[str]]) -> Practic
     return PracticesShown(query, chosen, list(matches))
 
 
+def practices_export_file(shown: PracticesShown | None, fmt: str) -> str | None:
+    """Gives the path of a new file (fmt "csv" or "json") holding the records in the table, or None if none."""
+    if shown is None or not shown.matches:
+        return None
+    return str(write_practice_exports(shown.matches, shown.query, shown.filters, formats=(fmt,))[0])
+
+
 def draw_table(shown: PracticesShown | None, lang: str):
     """Gives the table's gr.update for what is shown: a DataFrame of plain text, column types and widths."""
     headers, rows, datatypes = practice_rows(shown.matches if shown else [], lang)
@@ -134,10 +139,8 @@ def build_practices_tab(page: PageContext) -> None:
                        for name in FILTERS]
         with gr.Row(elem_id="practices-exports"):
             count = gr.HTML(elem_id="practices-count")
-            csv_button = gr.DownloadButton(t("export_csv", lang0), visible=False, size="sm", scale=0,
-                                           min_width=150, elem_id="practices-csv")
-            json_button = gr.DownloadButton(t("export_json", lang0), visible=False, size="sm", scale=0,
-                                            min_width=150, elem_id="practices-json")
+            csv_export = export_button(t("export_csv", lang0), "practices-csv")
+            json_export = export_button(t("export_json", lang0), "practices-json")
         table = gr.Dataframe(interactive=False, wrap=True, max_height=620, elem_id="practices-table",
                              column_widths=_WIDTHS[len(COLUMNS)])
         shown = gr.State(None)
@@ -152,54 +155,34 @@ def build_practices_tab(page: PageContext) -> None:
     page.relabel(topic, lambda lang: gr.update(label=t("practices_topic", lang),
                                                placeholder=t("practices_placeholder", lang)))
     page.relabel(button, lambda lang: gr.update(value=t("practices_button", lang)))
-    page.relabel(csv_button, lambda lang: gr.update(label=t("export_csv", lang)))
-    page.relabel(json_button, lambda lang: gr.update(label=t("export_json", lang)))
+    page.relabel(csv_export.button, lambda lang: gr.update(value=t("export_csv", lang)))
+    page.relabel(json_export.button, lambda lang: gr.update(value=t("export_json", lang)))
     for name, dropdown in zip(FILTERS, filters):
         page.relabel(dropdown, lambda lang, name=name: gr.update(
             label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=_choices(name, lang)))
 
-    # Every page load shows the whole list: its files are written once per generation, not once per visitor.
-    written: OrderedDict[tuple, tuple] = OrderedDict()
-    written_lock = threading.Lock()
-
-    def exports_for(source, shown_now: PracticesShown) -> tuple:
-        key = (id(source), shown_now.query, tuple(sorted((k, tuple(v)) for k, v in shown_now.filters.items())))
-        with written_lock:
-            if key not in written:
-                # the finder is kept with its files so that its id cannot be reused by another one meanwhile
-                paths = write_practice_exports(shown_now.matches, shown_now.query, shown_now.filters)
-                written[key] = (source, paths)
-                while len(written) > EXPORTS_KEPT:
-                    written.popitem(last=False)
-            written.move_to_end(key)
-            return written[key][1]
-
-    def show(source, shown_now: PracticesShown, lang: str):
-        if shown_now.matches:
-            csv_path, json_path = exports_for(source, shown_now)
-            exports = (gr.update(value=str(csv_path), visible=True), gr.update(value=str(json_path), visible=True))
-        else:
-            exports = (gr.update(value=None, visible=False), gr.update(value=None, visible=False))
-        return (draw_table(shown_now, lang), draw_count(shown_now, lang), shown_now, *exports)
+    def show(shown_now: PracticesShown, lang: str):
+        # the export files are written when a button is clicked (ui/download.py), not for every table drawn
+        exportable = gr.update(visible=bool(shown_now.matches))
+        return draw_table(shown_now, lang), draw_count(shown_now, lang), shown_now, exportable, exportable
 
     def run(query, country, plenary, part, lang):
         """Gives the table, its count line, its state and the export buttons for a topic and filters."""
-        source = finder()
         chosen = dict(zip(FILTERS, (country, plenary, part)))
-        return show(source, find_practices(source, query, chosen), lang)
+        return show(find_practices(finder(), query, chosen), lang)
 
     def first_view(lang):
         """Gives the filter choices of the live generation and the whole list, once the page has loaded."""
         source = finder()
         choices = [gr.update(choices=filter_choices(source, name, lang)) for name in FILTERS]
-        return (*choices, *show(source, find_practices(source, "", {}), lang))
+        return (*choices, *show(find_practices(source, "", {}), lang))
 
     def redraw(shown_now, lang):
         if shown_now is None:
             return gr.update(), gr.update()
         return draw_table(shown_now, lang), draw_count(shown_now, lang)
 
-    outputs = [table, count, shown, csv_button, json_button]
+    outputs = [table, count, shown, csv_export.button, json_export.button]
     events = dict(fn=run, inputs=[topic, *filters, page.lang], outputs=outputs,
                   concurrency_limit=SEARCH_CONCURRENCY, concurrency_id=SEARCH_CONCURRENCY_ID)
     page.refresh_banner(button.click(**events, api_name="practices"))
@@ -208,3 +191,5 @@ def build_practices_tab(page: PageContext) -> None:
         page.refresh_banner(dropdown.input(**events, api_visibility="private"))
     page.lang.change(redraw, [shown, page.lang], [table, count], queue=False, api_visibility="private")
     page.on_load(first_view, [], [*filters, *outputs])
+    csv_export.on_click(lambda now: practices_export_file(now, "csv"), [shown])
+    json_export.on_click(lambda now: practices_export_file(now, "json"), [shown])

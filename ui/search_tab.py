@@ -1,4 +1,8 @@
-"""The Search tab: a question, filters, result cards with citations, CSV/JSON export, a shareable address."""
+"""The Search tab: a question, filters, result cards with citations, CSV/JSON export, a shareable address.
+
+A search sends back the results area and little else (the export files are written on click, ui/download.py):
+the page waits for nothing a reader did not ask for.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,6 +11,7 @@ import gradio as gr
 
 from search.records import Hit
 from search.searcher import MAX_QUERY_CHARS, SearchError
+from ui.download import export_button
 from ui.export import write_exports
 from ui.i18n import DEFAULT_LANGUAGE, t
 from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
@@ -31,6 +36,7 @@ class Shown:
 
     query: str = ""
     hits: list[Hit] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # the filters the hits satisfy, for exports
     no_good_match: bool = False  # the searcher's verdict: the best passage is unlikely to answer
     unknown_terms: list[str] = field(default_factory=list)  # names in the query that no passage contains
     message: tuple[str, dict] | None = None  # (text key, values) of a notice shown instead of results
@@ -51,12 +57,20 @@ def find(searcher, query: str, k: int, filters: dict) -> Shown:
     query = (query or "").strip()
     problem = query_problem(query)
     if problem:
-        return Shown(query, message=problem)
+        return Shown(query, filters=filters, message=problem)
     try:
         results = searcher.search(query, k=k, **filters)
     except SearchError as exc:
-        return Shown(query, message=("search_failed", {"reason": str(exc)}))
-    return Shown(query, list(results), no_good_match=results.no_good_match, unknown_terms=results.unknown_terms)
+        return Shown(query, filters=filters, message=("search_failed", {"reason": str(exc)}))
+    return Shown(query, list(results), filters, no_good_match=results.no_good_match,
+                 unknown_terms=results.unknown_terms)
+
+
+def export_file(shown: Shown | None, fmt: str) -> str | None:
+    """Gives the path of a new file (fmt "csv" or "json") holding the results shown, or None when there are none."""
+    if shown is None or not shown.hits:
+        return None
+    return str(write_exports(shown.hits, shown.query, shown.filters, formats=(fmt,))[0])
 
 
 def draw(shown: Shown | None, lang: str, *, summary: bool = True) -> str:
@@ -90,11 +104,11 @@ def build_search_tab(page: PageContext) -> None:
                     for name in FILTERS
                 ]
             k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label=t("k", lang0), elem_id="k")
-        with gr.Row(elem_id="exports"):
-            csv_button = gr.DownloadButton(t("export_csv", lang0), visible=False, size="sm", scale=0,
-                                           min_width=150, elem_id="export-csv")
-            json_button = gr.DownloadButton(t("export_json", lang0), visible=False, size="sm", scale=0,
-                                            min_width=150, elem_id="export-json")
+        # shown with results; one update of the row rather than of each button: every update of a component
+        # rebuilds it on the server, and a search should send back little besides its results
+        with gr.Row(elem_id="exports", visible=False) as exports:
+            csv_export = export_button(t("export_csv", lang0), "export-csv", visible=True)
+            json_export = export_button(t("export_json", lang0), "export-json", visible=True)
         results = gr.HTML(elem_id="results")
         shown = gr.State(None)
 
@@ -104,23 +118,18 @@ def build_search_tab(page: PageContext) -> None:
     page.relabel(examples.dataset, lambda lang: gr.update(label=t("examples", lang)))
     page.relabel(accordion, lambda lang: gr.update(label=t("filters", lang)))
     page.relabel(k, lambda lang: gr.update(label=t("k", lang)))
-    page.relabel(csv_button, lambda lang: gr.update(label=t("export_csv", lang)))
-    page.relabel(json_button, lambda lang: gr.update(label=t("export_json", lang)))
+    page.relabel(csv_export.button, lambda lang: gr.update(value=t("export_csv", lang)))
+    page.relabel(json_export.button, lambda lang: gr.update(value=t("export_json", lang)))
     for name, dropdown in zip(FILTERS, filters):
         page.relabel(dropdown, lambda lang, name=name: gr.update(
             label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=page.facet_choices(name, lang)))
 
     def run_search(query, plenary, year, part, country, doc_type, k, lang):
-        """Gives the results area, its state and the export buttons for a query and the chosen filters."""
+        """Gives the results area, its state and the export row (shown with hits) for a query and filters."""
         values = dict(plenary=plenary, year=year, part=part, country=country, doc_type=doc_type)
         chosen = {name: list(values[name]) for name in FILTERS if values[name]}
         shown_now = find(page.searcher, query, int(k or DEFAULT_K), chosen)
-        if shown_now.hits:
-            csv_path, json_path = write_exports(shown_now.hits, shown_now.query, chosen)
-            exports = (gr.update(value=str(csv_path), visible=True), gr.update(value=str(json_path), visible=True))
-        else:
-            exports = (gr.update(value=None, visible=False), gr.update(value=None, visible=False))
-        return (draw(shown_now, lang), shown_now, *exports)
+        return draw(shown_now, lang), shown_now, gr.update(visible=bool(shown_now.hits))
 
     def open_shared(lang, request: gr.Request):
         """Gives the query, filters and results a shared address (?q=...&plenary=IV) asks for."""
@@ -130,14 +139,14 @@ def build_search_tab(page: PageContext) -> None:
         choices = [gr.update(choices=page.facet_choices(name, lang), visible=len(known[name]) > 1)
                    for name in FILTERS]
         if not shared.query:  # nothing shared: leave alone whatever the reader may already have typed
-            return (gr.update(), *choices, *(gr.update() for _ in range(5)))
+            return (gr.update(), *choices, *(gr.update() for _ in range(4)))
         fields = [shared.query, *[shared.filters.get(name, []) for name in FILTERS], shared.k]
         choices = [gr.update(choices=update["choices"], visible=update["visible"], value=value)
                    for update, value in zip(choices, fields[1:-1])]
         return (shared.query, *choices, shared.k, *run_search(shared.query, *fields[1:], lang))
 
     inputs = [query, *filters, k, page.lang]
-    outputs = [results, shown, csv_button, json_button]
+    outputs = [results, shown, exports]
     events = dict(fn=run_search, inputs=inputs, outputs=outputs, concurrency_limit=SEARCH_CONCURRENCY,
                   concurrency_id=SEARCH_CONCURRENCY_ID)
     private = dict(api_visibility="private")
@@ -150,3 +159,5 @@ def build_search_tab(page: PageContext) -> None:
     page.lang.change(lambda now, lang: gr.update() if now is None else draw(now, lang),
                      [shown, page.lang], [results], queue=False, **private)
     page.on_load(open_shared, [], [query, *filters, k, *outputs])
+    csv_export.on_click(lambda now: export_file(now, "csv"), [shown])
+    json_export.on_click(lambda now: export_file(now, "json"), [shown])
