@@ -236,7 +236,7 @@ def _ui_table(index_dir: Path, runs: int) -> str:
     rows = [["search round trip", ui["p50_ms"], ui["p95_ms"]]]
     note = (f"python app.py on 127.0.0.1 over the temporary index, answering after {ui['ready_seconds']:.1f} s; "
             f"{ui['runs']} warm searches (k=5) after 3 unmeasured,\nthrough gradio_client "
-            f"(bench.ui_latency.client_percentiles_ms): queue, search, rendering, export files.")
+            f"(bench.ui_latency.client_percentiles_ms): queue, search, rendering (exports are written only when clicked).")
     return table(LABELS[4], ["through gradio_client", "p50 ms", "p95 ms"], rows, note)
 
 

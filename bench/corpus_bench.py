@@ -114,7 +114,8 @@ def generation_files(index_dir: Path) -> dict[str, int]:
     from index import store
 
     generation = store.live_generation(index_dir)
-    return {p.name: p.stat().st_size for p in sorted(generation.iterdir()) if p.is_file()}
+    return {p.relative_to(generation).as_posix(): p.stat().st_size
+            for p in sorted(generation.rglob("*")) if p.is_file()}
 
 
 def searcher_memory(index_dir: Path, timeout: float = 300) -> dict:
