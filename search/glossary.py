@@ -27,10 +27,9 @@ def _english_stems(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Translation:
-    """What the glossary made of an English query: the Spanish terms, and the English words it knew."""
+    """What the glossary made of an English query: per English phrase or country name, its Spanish terms."""
 
-    groups: tuple[tuple[str, ...], ...]  # per English phrase or name, its Spanish alternatives
-    matched: tuple[str, ...]  # the English phrases (as stems) that gave them
+    groups: tuple[tuple[str, ...], ...]
 
     @property
     def spanish(self) -> tuple[str, ...]:
@@ -77,33 +76,22 @@ class Glossary:
 
     def translate(self, query: str) -> Translation:
         """Gives the Spanish terms for the English words of a query, longest phrases first."""
-        from ingest.gazetteer import canonical_country
+        from ingest.gazetteer import countries_named
 
         stems = _english_stems(query)
         groups: list[tuple[str, ...]] = []
-        matched: list[str] = []
         i = 0
         while i < len(stems):
             for size in range(min(MAX_PHRASE_WORDS, len(stems) - i), 0, -1):
                 key = stems[i:i + size]
                 if key in self.entries:
                     groups.append(self.entries[key])
-                    matched.append(" ".join(key))
                     i += size
                     break
             else:
                 i += 1
-        for words in _candidate_names(query):
-            country = canonical_country(words)
-            if country and (country,) not in groups:
-                groups.append((country,))
-        return Translation(tuple(groups), tuple(matched))
-
-
-def _candidate_names(query: str) -> list[str]:
-    """Gives the one- to three-word spans of a query, as the gazetteer may know them ("United States")."""
-    words = raw_tokens(query)
-    return [" ".join(words[i:i + n]) for n in (3, 2, 1) for i in range(len(words) - n + 1)]
+        groups += [(country,) for country in countries_named(query, text_order=True)]
+        return Translation(tuple(groups))
 
 
 @lru_cache(maxsize=1)

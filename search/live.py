@@ -65,7 +65,6 @@ class LiveSearcher:
             if name and name != self._current_name:
                 try:
                     self.searcher = self._open(self.searcher.embedder)
-                    self.searcher.warm_up()
                     log.info("switched to index generation %s", name)
                 except store.IndexStoreError as exc:
                     # keep serving what we have: a bad new generation must not take the page down
