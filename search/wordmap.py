@@ -19,6 +19,12 @@ import numpy as np
 from search.lexical import SPANISH_STOPWORDS, raw_tokens
 
 MIN_WORD_CHARS = 4
+# English function words past the lexical stop list: their "translations" ("much" -> "muchos") only add noise.
+FUNCTION_WORDS = frozenset("""
+    much many each every other others own very just only even still both either neither since until while
+    during before between among against within without behind across through upon onto toward towards
+    whether may might must shall being here someone anyone something anything everything nothing
+    """.split())
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +61,7 @@ class WordMap:
 
     def spanish_for(self, english: list[str], *, min_similarity: float = 0.8) -> list[str | None]:
         """Gives, per English word, the closest Spanish word of the corpus, or None when none is that close."""
-        looked_up = [w for w in english if len(w) >= MIN_WORD_CHARS and not w.isdigit()]
+        looked_up = [w for w in english if len(w) >= MIN_WORD_CHARS and not w.isdigit() and w not in FUNCTION_WORDS]
         found: dict[str, str | None] = {}
         if looked_up:
             similarities = np.asarray(self.encoder.encode(looked_up), dtype=np.float32) @ self.vectors.T
