@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -44,6 +44,7 @@ class WordMap:
     words: tuple[str, ...]
     vectors: np.ndarray  # one L2-normalised row per word
     encoder: object
+    _seen: dict = field(default_factory=dict, compare=False, repr=False)  # (word, min_similarity) -> answer
 
     @classmethod
     def from_texts(cls, texts, *, encoder=None, max_words: int = 30000):
@@ -61,14 +62,19 @@ class WordMap:
 
     def spanish_for(self, english: list[str], *, min_similarity: float = 0.8) -> list[str | None]:
         """Gives, per English word, the closest Spanish word of the corpus, or None when none is that close."""
-        looked_up = [w for w in english if len(w) >= MIN_WORD_CHARS and not w.isdigit() and w not in FUNCTION_WORDS]
-        found: dict[str, str | None] = {}
+        wanted = [w for w in dict.fromkeys(english)
+                  if len(w) >= MIN_WORD_CHARS and not w.isdigit() and w not in FUNCTION_WORDS]
+        answers = {w: self._seen[w, min_similarity] for w in wanted if (w, min_similarity) in self._seen}
+        looked_up = [w for w in wanted if w not in answers]
         if looked_up:
             similarities = np.asarray(self.encoder.encode(looked_up), dtype=np.float32) @ self.vectors.T
             best = similarities.argmax(axis=1)
             for word, row, j in zip(looked_up, similarities, best):
-                found[word] = self.words[j] if row[j] >= min_similarity else None
-        return [found.get(w) for w in english]
+                answers[word] = self.words[j] if row[j] >= min_similarity else None
+            if len(self._seen) > 100_000:  # a long-running server: keep the memo bounded
+                self._seen.clear()
+            self._seen.update({(w, min_similarity): answers[w] for w in looked_up})
+        return [answers.get(w) for w in english]
 
 
 class LazyWordMap:
