@@ -33,6 +33,7 @@ from ui.share import BROWSER_LANGUAGE_JS
 # Puente does not enable: milliseconds of CPU per search on two cores, growing with uptime. Read when the
 # page's queue is made (gr.Blocks), so set before build_ui; an explicit setting in the environment wins.
 GRADIO_SETTINGS = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": str(10**9), "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
+QUEUE_SETTINGS = {"default_concurrency_limit": 4, "max_size": 64}
 TABS = (build_search_tab, build_compare_tab, build_practices_tab, build_admin_tab)  # admin: only when configured
 MAX_FILE_SIZE = "1mb"  # without the Admin tab the page takes no uploads; anything sent as a file is refused beyond this
 
@@ -149,16 +150,21 @@ def main() -> int:
         if len(admin.password) < 12:
             print("warning: PUENTE_ADMIN_PASSWORD is shorter than 12 characters; choose a longer one.",
                   file=sys.stderr, flush=True)
-    for name, value in GRADIO_SETTINGS.items():
-        os.environ.setdefault(name, value)
+    configure_gradio()
     demo = build_ui(searcher, admin)
     port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     # A bounded queue: past 64 waiting requests a client is told the page is busy instead of waiting forever.
-    demo.queue(default_concurrency_limit=4, max_size=64)
+    demo.queue(**QUEUE_SETTINGS)
     demo.launch(server_name="127.0.0.1", server_port=port, css=CSS, theme=theme(),
                 max_file_size=f"{admin.max_upload_mb}mb" if admin else MAX_FILE_SIZE,
                 footer_links=["api"], show_error=False)
     return 0
+
+
+def configure_gradio() -> None:
+    """Sets Gradio's environment defaults (GRADIO_SETTINGS) before a page is built."""
+    for name, value in GRADIO_SETTINGS.items():
+        os.environ.setdefault(name, value)
 
 
 if __name__ == "__main__":

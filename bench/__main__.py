@@ -151,7 +151,7 @@ def _scale(args, embedder, index_dir: Path, corpus_bench) -> None:
         "which it re-scores exactly; 'top 10 in 200': the share",
         "of the exact top 10 among those candidates. Index size: the serialised FAISS index. Generation on disk: "
         "projected from the real generation's bytes per passage",
-        f"(text, sentences, their vectors) plus that index. 'chosen': what Puente builds at that size "
+        f"(text, sentences, their vectors, BM25) plus that index. 'chosen': what Puente builds at that size "
         f"(index.store.faiss_settings: exact below {store.EXACT_BELOW:,} passages).",
     ])
     headers = ["passages", "index", "chosen", "build s", "index size", "p50 ms", "p95 ms", "p50 1 thread",
@@ -168,7 +168,7 @@ def _lexical_scale(args, data, texts: list[str]) -> None:
     from index.build import passage_text_for_embedding
     from index.lexical import analyse
 
-    token_pool = [analyse(passage_text_for_embedding(c)) or ["_empty_"] for c in data.chunks]
+    token_pool = [analyse(passage_text_for_embedding(c)) for c in data.chunks]
     query_terms = [analyse(t) for t in texts]
     rows = []
     for n in args.scale:

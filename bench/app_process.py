@@ -5,11 +5,25 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
 
 HOST = "127.0.0.1"  # loopback only: the app must never be reachable from elsewhere during a benchmark
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_app(index_dir: Path, port: int, log_path: Path, **env: str) -> subprocess.Popen:
+    """Starts `python app.py` serving index_dir on HOST:port, offline, its output going to log_path,
+    in its own process group (stop_app stops it as a whole); env adds environment variables."""
+    environment = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+                   "PUENTE_INDEX": str(index_dir), "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": HOST,
+                   **env}
+    environment["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), environment.get("PYTHONPATH", "")) if p)
+    with open(log_path, "w", encoding="utf-8") as log:
+        return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=environment, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.app_process import free_port, stop_app, wait_until_serving
+from bench.app_process import free_port, start_app, stop_app, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_QUERIES = ROOT / "tests" / "data" / "dev.jsonl"
@@ -133,13 +133,10 @@ def ui_round_trip(index_dir: Path, runs: int, warmup: int, timeout: float = 300)
     from bench.ui_latency import client_percentiles_ms
 
     port = free_port()
-    env = _env(PUENTE_INDEX=str(index_dir), GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
     url = f"http://127.0.0.1:{port}/"
     started = time.perf_counter()
     log_path = Path(index_dir).parent / "app.log"
-    with open(log_path, "w") as log:
-        app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    app = start_app(index_dir, port, log_path)
     try:
         wait_until_serving(app, url, time.monotonic() + timeout, log_path)
         ready = time.perf_counter() - started

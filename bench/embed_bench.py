@@ -100,11 +100,10 @@ def report_passages(max_words: int = 200) -> list[tuple[str, str]]:
 
 def data_queries() -> list[str]:
     """The queries of the development, project and unanswerable sets of tests/data."""
-    out = []
-    for name in ("dev.jsonl", "queries_puente.jsonl", "negatives.jsonl"):
-        path = ROOT / "tests" / "data" / name
-        out += [json.loads(line)["query"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return out
+    from bench.corpus_bench import read_queries
+
+    return [q for name in ("dev.jsonl", "queries_puente.jsonl", "negatives.jsonl")
+            for q in read_queries(ROOT / "tests" / "data" / name)]
 
 
 def embed_one_by_one(emb, texts: list[str], fast: bool) -> np.ndarray:
@@ -181,8 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     items = report_passages()
     texts = [t for _, t in items]
     queries = (QUERIES * 2)[: args.n_queries]
+    from bench.corpus_bench import DEV_QUERIES, read_queries
+
     all_queries = list(dict.fromkeys(data_queries() + QUERIES))
-    timed = list(dict.fromkeys(data_queries()[:30] + queries))  # the dev set (as python -m bench) + ours
+    timed = list(dict.fromkeys(read_queries(DEV_QUERIES) + queries))  # the dev set (as python -m bench) + ours
     if args.queries_only:
         query_section(emb, all_queries, timed, texts, args.repeats)
         return 0

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.app_process import HOST, free_port, stop_app, wait_until_serving
+from bench.app_process import HOST, free_port, start_app, stop_app, wait_until_serving
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_QUERIES = PROJECT_ROOT / "tests" / "data" / "dev.jsonl"
@@ -58,18 +58,13 @@ def _env(**extra: str) -> dict:
     return {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", **extra}
 
 
-def start_app(index_dir: Path, port: int, log_path: Path, temp_dir: Path) -> subprocess.Popen:
+def start_app_counting_files(index_dir: Path, port: int, log_path: Path, temp_dir: Path) -> subprocess.Popen:
     """Starts `python app.py` serving index_dir on HOST:port, its output going to log_path.
 
     The app's temporary files (exports, Gradio's cache) go to temp_dir, so that they can be counted.
     """
     temp_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_path, "w", encoding="utf-8")
-    return subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env=_env(PUENTE_INDEX=str(index_dir), GRADIO_SERVER_PORT=str(port),
-                                     GRADIO_SERVER_NAME=HOST, TMPDIR=str(temp_dir),
-                                     GRADIO_TEMP_DIR=str(temp_dir / "gradio")),
-                            start_new_session=True)  # its own process group: stopped as a whole
+    return start_app(index_dir, port, log_path, TMPDIR=str(temp_dir), GRADIO_TEMP_DIR=str(temp_dir / "gradio"))
 
 
 def files_under(folder: Path) -> tuple[int, int]:
@@ -149,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         url = f"http://{HOST}:{port}/"
         log_path = Path(scratch) / "app.log"
         app_temp = Path(scratch) / "app-tmp"
-        app = start_app(index_dir, port, log_path, app_temp)
+        app = start_app_counting_files(index_dir, port, log_path, app_temp)
         try:
             wait_until_serving(app, url, deadline)
             temp_before = files_under(app_temp)

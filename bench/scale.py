@@ -167,9 +167,10 @@ def _ef_sweep(index, queries: np.ndarray, exact_ids: np.ndarray, n: int, efs: tu
 
 def projected_generation_bytes(generation_files: dict, n_passages_real: int, n: int, faiss_bytes: int) -> int:
     """Gives the bytes a generation of n passages would take on disk: the real generation's bytes per
-    passage (passages, sentences and their vectors) times n, plus the measured FAISS index."""
+    passage (passages, sentences, their vectors and the BM25 index) times n, plus the measured FAISS index."""
     per_passage = sum(info["bytes"] for name, info in generation_files.items()
-                      if name in ("chunks.jsonl", "vectors.npy", "sentences.jsonl", "sentence_vectors.npy"))
+                      if name in ("chunks.jsonl", "vectors.npy", "sentences.jsonl", "sentence_vectors.npy")
+                      or name.startswith("bm25/"))
     return int(per_passage / max(1, n_passages_real) * n) + faiss_bytes
 
 
@@ -177,7 +178,6 @@ def projected_generation_bytes(generation_files: dict, n_passages_real: int, n: 
 class LexicalFigures:
     """What the BM25 index did on one synthetic corpus."""
 
-    size: int
     build_seconds: float
     p50_ms: float  # scoring every passage and taking the Searcher's 200 candidates, one query at a time
     p95_ms: float
@@ -190,25 +190,21 @@ def measure_lexical(token_pool: list[list[str]], query_terms: list[list[str]], n
     Passages are drawn with replacement from the real passages' terms, so posting lists grow with n as in a
     corpus of more reports on the same topics (the vocabulary stays the reports' own).
     """
-    import bm25s
-
     from index.lexical import LexicalIndex
-    from search.searcher import _top
+    from search.searcher import top_ids
 
     rng = np.random.default_rng(seed + n)
     docs = [token_pool[i] for i in rng.integers(0, len(token_pool), size=n)]
     started = time.perf_counter()
-    bm25 = bm25s.BM25()
-    bm25.index(docs, show_progress=False)
+    lexical = LexicalIndex.from_terms(docs)
     build_seconds = time.perf_counter() - started
-    lexical = LexicalIndex(bm25, n)
     del docs
     times = []
     for _ in range(repeats):
         for terms in query_terms:
             t0 = time.perf_counter()
             scores = lexical.scores(terms)
-            _top(scores, SEARCHER_CANDIDATES)
+            top_ids(scores, SEARCHER_CANDIDATES)
             times.append((time.perf_counter() - t0) * 1000)
     p50, p95 = percentiles(times)
-    return LexicalFigures(n, build_seconds, p50, p95)
+    return LexicalFigures(build_seconds, p50, p95)

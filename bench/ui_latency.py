@@ -22,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.tables import percentiles
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -78,13 +80,16 @@ def client_percentiles_ms(url: str, runs: int, warmup: int) -> tuple[float, floa
         client.predict(query=QUERIES[i % len(QUERIES)], k=5, lang="es", api_name="/search")
         if i >= warmup:
             times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return percentiles(times)
 
 
 def serve_noop_page(port: int) -> None:
     """Serves, until stopped, a Gradio page whose /search takes the bench's arguments and returns nothing."""
     import gradio as gr
+
+    from app import QUEUE_SETTINGS, configure_gradio
+
+    configure_gradio()
 
     def search(query, k, lang):  # the client passes arguments by these names
         return ""
@@ -95,7 +100,7 @@ def serve_noop_page(port: int) -> None:
         lang = gr.Radio(["es", "en"], value="es")
         results = gr.HTML()
         gr.Button().click(search, [query, k, lang], [results], api_name="search")
-    demo.queue(default_concurrency_limit=4, max_size=64)  # as app.py
+    demo.queue(**QUEUE_SETTINGS)  # as app.py
     demo.launch(server_name="127.0.0.1", server_port=port, quiet=True)
 
 

@@ -66,11 +66,16 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: list[str]) -> "LexicalIndex":
         """Gives the index of texts (row i = texts[i])."""
+        return cls.from_terms([analyse(t) for t in texts])
+
+    @classmethod
+    def from_terms(cls, terms: list[list[str]]) -> "LexicalIndex":
+        """Gives the index of already-analysed passages (row i = terms[i])."""
         import bm25s
 
         bm25 = bm25s.BM25()
-        bm25.index([analyse(t) or ["_empty_"] for t in texts], show_progress=False)
-        return cls(bm25, len(texts))
+        bm25.index([t or ["_empty_"] for t in terms], show_progress=False)
+        return cls(bm25, len(terms))
 
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder), show_progress=False)

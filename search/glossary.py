@@ -88,27 +88,21 @@ class Glossary:
 
         words = _english_words(query)
         stems = tuple(stemmer("english").stemWords(words))
-        groups: list[tuple[str, ...] | int] = []  # an int: the position of a word the glossary lacks
+        matched: list[tuple[int, tuple[str, ...] | None]] = []  # (word position, its Spanish; None: not listed)
         i = 0
         while i < len(stems):
             for size in range(min(MAX_PHRASE_WORDS, len(stems) - i), 0, -1):
-                key = stems[i:i + size]
-                if key in self.entries:
-                    groups.append(self.entries[key])
+                if stems[i:i + size] in self.entries:
+                    matched.append((i, self.entries[stems[i:i + size]]))
                     i += size
                     break
             else:
-                groups.append(i)
+                matched.append((i, None))
                 i += 1
         names = {word for term in language_neutral_terms(query) for word in raw_tokens(term)}
-        missing = [g for g in groups if isinstance(g, int) and words[g] not in names]
-        found = dict(zip(missing, lookup([words[j] for j in missing]))) if lookup and missing else {}
-        translated: list[tuple[str, ...]] = []
-        for group in groups:
-            if not isinstance(group, int):
-                translated.append(group)
-            elif found.get(group):
-                translated.append((found[group],))
+        lacking = [i for i, spanish in matched if spanish is None and words[i] not in names]
+        found = dict(zip(lacking, lookup([words[i] for i in lacking]))) if lookup and lacking else {}
+        translated = [spanish or (found[i],) for i, spanish in matched if spanish or found.get(i)]
         translated += [(country,) for country in countries_named(query, text_order=True)]
         return Translation(tuple(translated))
 

@@ -65,7 +65,7 @@ class LiveSearcher:
             if name and name != self._current_name:
                 try:
                     searcher = self._open(self.searcher.embedder)
-                    searcher.warm_up()  # the word map is per generation: built here, not on a delegate's query
+                    searcher.warm_up()  # the word map is per generation: built once here, by the request that notices the switch
                     self.searcher = searcher
                     log.info("switched to index generation %s", name)
                 except store.IndexStoreError as exc:

@@ -61,7 +61,7 @@ class RankingSettings:
     duplicate_overlap: float = 0.9  # word overlap above which a lower-ranked passage is a repeat
 
 
-def _top(scores: np.ndarray, n: int) -> np.ndarray:
+def top_ids(scores: np.ndarray, n: int) -> np.ndarray:
     """Gives the ids of the n highest scores, best first, without sorting all of them."""
     if n >= len(scores):
         return np.argsort(-scores, kind="stable")
@@ -229,7 +229,7 @@ class Searcher:
         if mode == "lexical":
             # Lexical alone sees the whole query, as a keyword search engine would.
             lexical = self._lexical_scores(analyse(expanded), allowed)
-            order = [int(i) for i in _top(lexical, k) if lexical[i] > 0]
+            order = [int(i) for i in top_ids(lexical, k) if lexical[i] > 0]
             query_vector = self.embedder.encode_queries([expanded], show_progress=False)[0]
             return Results([self._hit(i, query_vector, float(lexical[i])) for i in order], language=language)
 
@@ -254,7 +254,7 @@ class Searcher:
         lexical = self._lexical_scores(terms, allowed) if weight else None
         candidates = dense_ids
         if lexical is not None and lexical.max() > 0:
-            lexical_top = _top(lexical, n)
+            lexical_top = top_ids(lexical, n)
             candidates = np.union1d(dense_ids, lexical_top[lexical[lexical_top] > 0])
         if len(candidates) == 0:
             return Results(language=language)

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from index.embedder import ModelInfo
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 DEV_QUERIES = Path(__file__).resolve().parent / "data" / "dev.jsonl"
+TEST_MODEL = ModelInfo(name="test/random", dimension=8, fingerprint="f" * 64, max_tokens=512)  # 8-d random vectors
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the default model must never need the hub
 

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from index import store
-from index.embedder import ModelInfo
 from ingest.records import Chunk, DocumentMeta
+from tests.conftest import TEST_MODEL
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,9 +36,6 @@ def test_exact_search_below_the_threshold_hnsw_from_it_on():
     assert above["faiss"] == "hnsw"
     assert above["hnsw_ef_search"] == store.HNSW_SETTINGS["hnsw_ef_search"]
     assert store.resolve_settings({"faiss": "flat"}, 10 * store.EXACT_BELOW)["faiss"] == "flat"  # explicit wins
-
-
-TEST_MODEL = ModelInfo(name="test/random", dimension=8, fingerprint="f" * 64, max_tokens=512)
 
 
 def _write(index_dir, settings, rows=3):

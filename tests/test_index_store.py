@@ -9,11 +9,8 @@ import numpy as np
 import pytest
 
 from index import store
-from index.embedder import ModelInfo
 from ingest.records import Chunk, DocumentMeta
-
-
-TEST_MODEL = ModelInfo(name="test/random", dimension=8, fingerprint="f" * 64, max_tokens=512)
+from tests.conftest import TEST_MODEL
 
 
 def _unit(rows: int, dim: int = 8, seed: int = 0) -> np.ndarray:
@@ -21,14 +18,14 @@ def _unit(rows: int, dim: int = 8, seed: int = 0) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def _write(index_dir, texts, seed=0, info=TEST_MODEL):
+def _write(index_dir, texts, seed=0, info=TEST_MODEL, **search_aids):
     doc = DocumentMeta(doc_id="D", title="Informe de prueba", plenary="V", year=2024)
     chunks = [Chunk(chunk_id=f"D:{i:04d}", doc_id="D", text=t, section="SESIÓN 1") for i, t in enumerate(texts)]
     sentences = [[t] for t in texts]
     return store.write_generation(
         index_dir, documents=[doc], chunks=chunks, vectors=_unit(len(texts), seed=seed),
         sentences=sentences, sentence_vectors=_unit(len(texts), seed=seed + 1),
-        model_info=info, settings={"faiss": "flat"},
+        model_info=info, settings={"faiss": "flat"}, **search_aids,
     )
 
 
@@ -133,14 +130,7 @@ def _write_with_search_aids(index_dir, texts):
     from index.acronyms import learn_acronyms
     from index.lexical import LexicalIndex
 
-    doc = DocumentMeta(doc_id="D", title="Informe de prueba", plenary="V", year=2024)
-    chunks = [Chunk(chunk_id=f"D:{i:04d}", doc_id="D", text=t, section="SESIÓN 1") for i, t in enumerate(texts)]
-    return store.write_generation(
-        index_dir, documents=[doc], chunks=chunks, vectors=_unit(len(texts)),
-        sentences=[[t] for t in texts], sentence_vectors=_unit(len(texts), seed=1),
-        model_info=TEST_MODEL, settings={"faiss": "flat"},
-        lexical=LexicalIndex.build(texts), acronyms=learn_acronyms(texts),
-    )
+    return _write(index_dir, texts, lexical=LexicalIndex.build(texts), acronyms=learn_acronyms(texts))
 
 
 def test_bm25_and_acronyms_are_saved_with_the_generation_and_checked(tmp_path):
