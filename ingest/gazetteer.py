@@ -131,7 +131,8 @@ ORGANISATIONS: tuple[Organisation, ...] = (
                  ("conferencia regional sobre migraciones",), "regional process"),
     Organisation("CSM", "Conferencia Suramericana sobre Migraciones", "South American Conference on Migration",
                  ("CSM", "SACM"), ("conferencia sudamericana sobre migraciones",
-                                   "south american conference on migrations"), "regional process"),
+                                   "south american conference on migrations", "south american conference"),
+                 "regional process"),
     Organisation("RROCM", "Red Regional de Organizaciones Civiles para las Migraciones",
                  "Regional Network of Civil Society Organizations for Migration", ("RROCM", "RNCOM"),
                  ("red regional de organizaciones civiles sobre migracion",
@@ -214,6 +215,22 @@ def organisations_named(text: str) -> list[str]:
     plain, folded = strip_accents(text), fold(text)
     return [key for key, acronyms, names in _ORGANISATION_PATTERNS
             if (acronyms is not None and acronyms.search(plain)) or names.search(folded)]
+
+
+def organisation_name_spans(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, canonical acronym) for each organisation a text names in full, in text order.
+
+    Names of two words or more, not acronyms or one-word names ("Mercosur", which any language spells
+    alike); positions are those of text (folding keeps letters in place).
+    """
+    folded = fold(text)
+    found = sorted((match.start(), match.end(), key) for key, _, names in _ORGANISATION_PATTERNS
+                   for match in names.finditer(folded) if " " in match.group(0).strip())
+    spans: list[tuple[int, int, str]] = []
+    for start, end, key in found:
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end, key))
+    return spans
 
 
 def canonical_country(value: str) -> str | None:

@@ -50,15 +50,22 @@ class Translation:
 
 
 class Glossary:
-    """Maps English phrases (stemmed) to their Spanish equivalents."""
+    """Maps English phrases to their Spanish equivalents, by their words as written, else by their stems.
 
-    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]):
+    Words as written come first because a stem can stand for several entries: "useful" and "use" are
+    both "use", "informal" and "information" both "inform"; the stem takes the first entry's Spanish.
+    """
+
+    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]],
+                 exact: dict[tuple[str, ...], tuple[str, ...]] | None = None):
         self.entries = entries
+        self.exact = exact or {}
 
     @classmethod
     def parse(cls, text: str) -> "Glossary":
         """Reads "english<TAB>spanish; spanish" lines; # starts a comment. Repeated English terms merge."""
         entries: dict[tuple[str, ...], list[str]] = {}
+        exact: dict[tuple[str, ...], list[str]] = {}
         for number, line in enumerate(text.splitlines(), 1):
             line = line.strip()
             if not line or line.startswith("#"):
@@ -69,9 +76,12 @@ class Glossary:
             key = _english_stems(english)
             if not key:
                 continue
-            targets = entries.setdefault(key, [])
-            targets.extend(t.strip() for t in spanish.split(";") if t.strip() and t.strip() not in targets)
-        return cls({key: tuple(values) for key, values in entries.items()})
+            spanish_terms = [t.strip() for t in spanish.split(";") if t.strip()]
+            for table, table_key in ((entries, key), (exact, tuple(_english_words(english)))):
+                targets = table.setdefault(table_key, [])
+                targets.extend(t for t in spanish_terms if t not in targets)
+        return cls({key: tuple(values) for key, values in entries.items()},
+                   {key: tuple(values) for key, values in exact.items()})
 
     @classmethod
     def load(cls, path: Path = GLOSSARY_FILE) -> "Glossary":
@@ -83,17 +93,24 @@ class Glossary:
         lookup (e.g. search.wordmap.WordMap.spanish_for) gives a Spanish word or None per English word
         the glossary lacks; what it finds takes the word's place in the query. Names are left to the gazetteer.
         """
-        from ingest.gazetteer import countries_named
+        from ingest.gazetteer import countries_named, organisation, organisation_name_spans
         from search.lexical import language_neutral_terms, stemmer
 
+        # An organisation named in full ("South American Conference on Migration") is one term, in Spanish
+        # with its acronym, and its words are not translated one by one.
+        spans = organisation_name_spans(query)
+        organisations = [(organisation(key).name_es, key) for _, _, key in spans]
+        for start, end, _ in spans:
+            query = query[:start] + " " * (end - start) + query[end:]
         words = _english_words(query)
         stems = tuple(stemmer("english").stemWords(words))
         matched: list[tuple[int, tuple[str, ...] | None]] = []  # (word position, its Spanish; None: not listed)
         i = 0
         while i < len(stems):
             for size in range(min(MAX_PHRASE_WORDS, len(stems) - i), 0, -1):
-                if stems[i:i + size] in self.entries:
-                    matched.append((i, self.entries[stems[i:i + size]]))
+                spanish = self.exact.get(tuple(words[i:i + size])) or self.entries.get(stems[i:i + size])
+                if spanish:
+                    matched.append((i, spanish))
                     i += size
                     break
             else:
@@ -104,6 +121,7 @@ class Glossary:
         found = dict(zip(lacking, lookup([words[i] for i in lacking]))) if lookup and lacking else {}
         translated = [spanish or (found[i],) for i, spanish in matched if spanish or found.get(i)]
         translated += [(country,) for country in countries_named(query, text_order=True)]
+        translated += organisations
         return Translation(tuple(translated))
 
 

@@ -41,7 +41,7 @@ class RankingSettings:
 
     sentence_weight: float = 0.5
     lexical_weight_es: float = 0.1
-    lexical_weight_en: float = 0.03
+    lexical_weight_en: float = 0.05
     # English queries: BM25 runs over the glossary's Spanish terms (every alternative) and the query's
     # names, and the embedded query carries the first Spanish term of each English phrase in brackets.
     translate_en: bool = True

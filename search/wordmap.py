@@ -9,6 +9,7 @@ English word and its Spanish translation close together: "waste" -> "residuos", 
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from search.lexical import SPANISH_STOPWORDS, raw_tokens
+from search.lexical import ENGLISH_STOPWORDS, SPANISH_STOPWORDS, raw_tokens
 
 MIN_WORD_CHARS = 4
 # English function words past the lexical stop list: their "translations" ("much" -> "muchos") only add noise.
@@ -24,7 +25,17 @@ FUNCTION_WORDS = frozenset("""
     much many each every other others own very just only even still both either neither since until while
     during before between among against within without behind across through upon onto toward towards
     whether may might must shall being here someone anyone something anything everything nothing
+    would could should give gives given giving take takes taken taking make makes made making get gets got
+    getting having hold holds put puts putting come came going goes want wants look looking kind thing things
+    really already ever never always around supposed forward deal
     """.split())
+SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+def _is_english(words: list[str]) -> bool:
+    """Tells a sentence the reports quote in English (a title, a link's text): its words would map English onto English."""
+    english = sum(w in ENGLISH_STOPWORDS and w not in SPANISH_STOPWORDS for w in words)
+    return english > 0 and english >= sum(w in SPANISH_STOPWORDS and w not in ENGLISH_STOPWORDS for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +63,8 @@ class WordMap:
         encoder = encoder or _word_encoder()
         if encoder is None:
             return None
-        counts = Counter(word for text in texts for word in raw_tokens(text)
+        counts = Counter(word for text in texts for sentence in SENTENCE_END.split(text)
+                         if not _is_english(words := raw_tokens(sentence)) for word in words
                          if len(word) >= MIN_WORD_CHARS and not word.isdigit() and word not in SPANISH_STOPWORDS)
         words = tuple(word for word, _ in counts.most_common(max_words))
         if not words:

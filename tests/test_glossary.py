@@ -39,6 +39,23 @@ def test_a_malformed_line_is_reported_with_its_number():
         Glossary.parse("warning\talerta\nno tab here")
 
 
+def test_a_word_as_written_wins_over_another_entry_with_the_same_stem():
+    glossary = Glossary.parse("use\tuso\nuseful\tútil\n")  # Snowball stems both to "use"
+    assert glossary.translate("useful tools").spanish == ("útil",)
+    assert glossary.translate("using algorithms").gloss == "uso"  # other forms: the stem, first entry first
+
+
+def test_an_organisation_named_in_english_comes_out_as_its_spanish_name_and_acronym():
+    translation = Glossary.parse(TINY).translate("thematic networks of the South American Conference on Migration")
+    assert translation.groups == (("Conferencia Suramericana sobre Migraciones", "CSM"),)
+    assert Glossary.parse(TINY).translate("Mercosur residence agreement").spanish == ()  # one word: any language
+
+
+def test_an_english_question_naming_a_conference_in_full_finds_its_passage_first(searcher):
+    hits = searcher.search("What thematic networks does the South American Conference on Migration run?", k=1)
+    assert is_hit(hits[0].text, ["organizado en torno a seis redes"])
+
+
 def test_the_bundled_glossary_covers_the_reports_core_terms():
     glossary = default_glossary()
     assert "trata de personas" in glossary.translate("human trafficking").spanish

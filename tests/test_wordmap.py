@@ -25,6 +25,12 @@ def test_an_english_word_finds_its_spanish_translation_among_the_corpus_words(wo
     assert wordmap.spanish_for(["tons", "unions", "employers", "signed"]) == ["toneladas", "sindicatos", "empleadores", "firmaron"]
 
 
+def test_english_the_reports_quote_does_not_answer_for_spanish():
+    quoted = WordMap.from_texts(SPANISH + ["Youth Employment Programme for the young people of the region."])
+    assert "youth" not in quoted.words and "employment" not in quoted.words
+    assert "toneladas" in quoted.words
+
+
 def test_a_word_with_no_counterpart_in_the_corpus_gets_nothing(wordmap):
     assert wordmap.spanish_for(["volcano", "guitar"]) == [None, None]
 
