@@ -17,13 +17,18 @@ from index.lexical import (  # noqa: F401  (re-exported for search and ui)
 )
 
 
+def stopword_votes(words: list[str]) -> tuple[int, int]:
+    """Gives how many of the words are Spanish-only and English-only stop words."""
+    spanish = sum(w in SPANISH_STOPWORDS and w not in ENGLISH_STOPWORDS for w in words)
+    english = sum(w in ENGLISH_STOPWORDS and w not in SPANISH_STOPWORDS for w in words)
+    return spanish, english
+
+
 def detect_language(query: str) -> str:
     """Gives "es" or "en" for a query: Spanish marks and stop words against English ones."""
     if re.search(r"[¿¡ñ]", query.lower()):
         return "es"
-    words = raw_tokens(query)
-    spanish = sum(w in SPANISH_STOPWORDS and w not in ENGLISH_STOPWORDS for w in words)
-    english = sum(w in ENGLISH_STOPWORDS and w not in SPANISH_STOPWORDS for w in words)
+    spanish, english = stopword_votes(raw_tokens(query))
     if english > spanish:
         return "en"
     if spanish > english:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from search.lexical import ENGLISH_STOPWORDS, SPANISH_STOPWORDS, raw_tokens
+from search.lexical import SPANISH_STOPWORDS, raw_tokens, stopword_votes
 
 MIN_WORD_CHARS = 4
 # English function words past the lexical stop list: their "translations" ("much" -> "muchos") only add noise.
@@ -32,10 +32,17 @@ FUNCTION_WORDS = frozenset("""
 SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
-def _is_english(words: list[str]) -> bool:
-    """Tells a sentence the reports quote in English (a title, a link's text): its words would map English onto English."""
-    english = sum(w in ENGLISH_STOPWORDS and w not in SPANISH_STOPWORDS for w in words)
-    return english > 0 and english >= sum(w in SPANISH_STOPWORDS and w not in ENGLISH_STOPWORDS for w in words)
+def _spanish_words(texts):
+    """Yields the content words of the texts' sentences, skipping those the reports quote in English (a
+    title, a link's text): their words would map English onto English."""
+    for text in texts:
+        for sentence in SENTENCE_END.split(text):
+            words = raw_tokens(sentence)
+            spanish, english = stopword_votes(words)
+            if english and english >= spanish:
+                continue
+            yield from (w for w in words
+                        if len(w) >= MIN_WORD_CHARS and not w.isdigit() and w not in SPANISH_STOPWORDS)
 
 
 @lru_cache(maxsize=1)
@@ -63,10 +70,7 @@ class WordMap:
         encoder = encoder or _word_encoder()
         if encoder is None:
             return None
-        counts = Counter(word for text in texts for sentence in SENTENCE_END.split(text)
-                         if not _is_english(words := raw_tokens(sentence)) for word in words
-                         if len(word) >= MIN_WORD_CHARS and not word.isdigit() and word not in SPANISH_STOPWORDS)
-        words = tuple(word for word, _ in counts.most_common(max_words))
+        words = tuple(word for word, _ in Counter(_spanish_words(texts)).most_common(max_words))
         if not words:
             return None
         vectors = np.asarray(encoder.encode(list(words)), dtype=np.float32)
