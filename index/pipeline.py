@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index import store
@@ -15,6 +15,10 @@ from ingest.records import DocumentMeta
 PuenteError = (IngestError, store.IndexStoreError, ModelLoadError)
 
 DEFAULT_CHUNKING = {"target_words": 120, "max_words": 200, "overlap_sentences": 1}
+# How ingest cuts documents into passages; raised whenever that changes (2: page furniture, laws by article),
+# so the next ingest cuts every document again instead of keeping passages cut the old way. Vectors of
+# passages whose text did not change are still reused.
+CUTTING_VERSION = 2
 
 
 @dataclass
@@ -88,8 +92,8 @@ def build_from_paths(
         documents, failures, practices, changes = [], [], [], {"added": [], "replaced": [], "skipped": [], "kept": []}
         for path, meta in _progress(found, progress, "Reading"):
             kept = previous.get(meta.doc_id)
-            if kept and kept["meta"] == meta.to_dict():
-                documents.append((meta, kept["chunks"]))
+            if kept and _same_document(kept["meta"], meta):
+                documents.append((DocumentMeta.from_dict(kept["meta"]), kept["chunks"]))
                 practices.extend(kept["practices"])
                 changes["skipped"].append(meta.doc_id)
                 continue
@@ -102,7 +106,7 @@ def build_from_paths(
                     practices.extend(kept["practices"])
                     changes["kept"].append(meta.doc_id)
                 continue
-            documents.append((meta, parsed.chunks))
+            documents.append((_with_what_the_text_says(meta, parsed), parsed.chunks))
             practices.extend(parsed.practices)
             changes["replaced" if meta.doc_id in previous else "added"].append(meta.doc_id)
         parser.close()  # the worker is not needed while embedding
@@ -110,7 +114,7 @@ def build_from_paths(
             raise IngestError("None of the documents could be read: "
                               + "; ".join(f"{name}: {reason}" for name, reason in failures))
         # "auto": exact search below store.EXACT_BELOW passages, HNSW above; the manifest records the choice
-        settings = {"chunking": chunking, "faiss": "auto", "embed_section_titles": True}
+        settings = {"chunking": chunking, "faiss": "auto", "embed_section_titles": True, "cutting": CUTTING_VERSION}
         report = build_index(Path(index_dir), documents, embedder=embedder, settings=settings,
                              practices=practices, progress=progress, previous=live)
     present = {meta.doc_id for meta, _ in documents}
@@ -133,10 +137,25 @@ def build_from_paths(
     )
 
 
+def _with_what_the_text_says(meta: DocumentMeta, parsed) -> DocumentMeta:
+    """Gives the metadata with the kind and country read from the text, where the manifest left them open."""
+    return replace(meta, kind=meta.kind or parsed.kind, country=meta.country or parsed.country)
+
+
+def _same_document(stored: dict, meta: DocumentMeta) -> bool:
+    """Tells whether a stored document is this one unchanged: same file and metadata; the fields read from
+    its text at ingest (kind, country) count only where the manifest sets them."""
+    given = meta.to_dict()
+    derived = {name for name in ("kind", "country") if not given.get(name)}
+    return ({k: v for k, v in stored.items() if k not in derived}
+            == {k: v for k, v in given.items() if k not in derived})
+
+
 def _previous_state(data: store.IndexData | None, chunking: dict) -> dict[str, dict]:
     """Gives, per doc_id of the live generation, its metadata, passages and practices, when they were
     cut with the same chunking settings (otherwise nothing can be reused and every document is redone)."""
-    if data is None or data.manifest.settings.get("chunking") != chunking:
+    if data is None or data.manifest.settings.get("chunking") != chunking \
+            or data.manifest.settings.get("cutting") != CUTTING_VERSION:
         return {}
     state = {doc_id: {"meta": meta.to_dict(), "chunks": [], "practices": []}
              for doc_id, meta in data.documents.items()}

@@ -147,8 +147,8 @@ def chunk_sections(meta: DocumentMeta, sections: list[Section], *, target_words:
 
 def chunk_document(meta: DocumentMeta, pages: list[Page], *, target_words: int = 120, max_words: int = 200,
                    overlap_sentences: int = 1) -> list[Chunk]:
-    """Return the passages of a document's raw pages: clean -> structure -> chunk."""
-    paragraphs = clean_pages([(page.number, page.text) for page in pages])
-    sections = build_sections(paragraphs)
-    return chunk_sections(meta, sections, target_words=target_words, max_words=max_words,
-                          overlap_sentences=overlap_sentences)
+    """Return the passages of a document's raw pages, cut the way its kind is laid out (ingest.kinds)."""
+    from ingest.kinds import cut_document
+
+    chunking = {"target_words": target_words, "max_words": max_words, "overlap_sentences": overlap_sentences}
+    return cut_document(meta, pages, chunking).chunks

@@ -242,7 +242,10 @@ def _is_speaker_line(block: list[str]) -> bool:
 
 
 def clean_pages(pages_text: list[tuple[int | None, str]]) -> list[Paragraph]:
-    """Return the cleaned paragraphs of a whole document, given (page number, text) pairs."""
+    """Return the cleaned paragraphs of a whole document, given (page number, text) pairs.
+
+    Page furniture (running headers, footers) is removed before this, once, by ingest.kinds.cut_document.
+    """
     whole = "\n".join(text for _, text in pages_text)
     vocab = vocabulary(whole)
     drop_caps = has_drop_caps(whole)

@@ -37,7 +37,7 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
                        "ee. uu", "ee uu", "eeuu"),
     "Guatemala": ("guatemala",),
     "Honduras": ("honduras",),
-    "México": ("mexico", "mejico"),
+    "México": ("estados unidos mexicanos", "mexico", "mejico"),
     "Nicaragua": ("nicaragua",),
     "Panamá": ("panama",),
     "República Dominicana": ("republica dominicana", "rep. dominicana", "dominican republic"),
@@ -68,9 +68,24 @@ ENGLISH_NAMES = {
     "Uruguay": "Uruguay", "Venezuela": "Venezuela",
 }
 # Acronyms matched with their capitals only: folded, "usa" is also the Spanish verb.
-COUNTRY_ACRONYMS: dict[str, tuple[str, ...]] = {"Estados Unidos": ("USA", "U.S.A.", "U.S.", "EUA")}
+COUNTRY_ACRONYMS: dict[str, tuple[str, ...]] = {"Estados Unidos": ("USA", "U.S.A.", "U.S.", "EUA"),
+                                                 "República Dominicana": ("RD", "R.D.")}
+# What a country's people and things are called (folded word starts, both languages): "la ley mexicana",
+# "Dominican law". Not country names for practices (see above); a question's scope reads them.
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "Belice": ("belicen", "belizean"), "Canadá": ("canadiens", "canadian"), "Costa Rica": ("costarricens", "costa rican"),
+    "El Salvador": ("salvadoren", "salvadoran"), "Estados Unidos": ("estadounidens",),
+    "Guatemala": ("guatemaltec", "guatemalan"), "Honduras": ("hondure", "honduran"), "México": ("mexican",),
+    "Nicaragua": ("nicaraguens", "nicaraguan"), "Panamá": ("panamen", "panamanian"),
+    "República Dominicana": ("dominican",), "Argentina": ("argentin",), "Bolivia": ("bolivian",),
+    "Brasil": ("brasilen", "brazilian"), "Chile": ("chilen",), "Colombia": ("colombian",),
+    "Ecuador": ("ecuatorian", "ecuadorian"), "Guyana": ("guyanes",), "Paraguay": ("paraguay",),
+    "Perú": ("peruan", "peruvian"), "Surinam": ("surinames",), "Uruguay": ("uruguay",), "Venezuela": ("venezolan", "venezuelan"),
+}
 # US states and cities that carry a member's name without being it.
 _NOT_THE_COUNTRY = r"(?<!nuevo )(?<!new )"
+# "Estados Unidos Mexicanos" is Mexico's official name, not the United States.
+_NOT_ANOTHER_COUNTRY = r"(?!\s+mexicanos)"
 
 
 @dataclass(frozen=True)
@@ -173,7 +188,7 @@ def _word_regex(alternatives: list[str], *, flags: int = 0) -> re.Pattern:
 
 
 _COUNTRY_PATTERNS = [
-    (name, _word_regex([_NOT_THE_COUNTRY + _spelling_pattern(s) for s in spellings]),
+    (name, _word_regex([_NOT_THE_COUNTRY + _spelling_pattern(s) + _NOT_ANOTHER_COUNTRY for s in spellings]),
      _word_regex([re.escape(a) for a in COUNTRY_ACRONYMS[name]]) if name in COUNTRY_ACRONYMS else None)
     for name, spellings in COUNTRIES.items()
 ]
@@ -201,6 +216,30 @@ def countries_named(text: str, *, text_order: bool = False) -> list[str]:
     if text_order:
         found.sort(key=lambda pair: pair[0])
     return [name for _, name in found]
+
+
+def countries_meant(text: str) -> list[str]:
+    """Return the countries a text names or qualifies ("mexicana", "Dominican", "RD"), canonical names."""
+    named = countries_named(text)
+    folded = " ".join(fold(text).split())
+    for name, starts in DEMONYMS.items():
+        if name not in named and any(re.search(r"(?<![a-z])" + re.escape(start), folded) for start in starts):
+            named.append(name)
+    return [name for name in COUNTRIES if name in named]
+
+
+def main_country(text: str, *, min_mentions: int = 5, min_share: float = 0.5) -> str:
+    """Return the country a document is about (whose law or report it is), or "" when no one country leads.
+
+    The country named most often wins when it is named at least min_mentions times and makes up at
+    least min_share of all country mentions: a Mexican law names Mexico throughout, a regional report
+    names many countries and has none.
+    """
+    folded = fold(text)
+    counts = {name: len(pattern.findall(folded)) for name, pattern, _ in _COUNTRY_PATTERNS}
+    total = sum(counts.values())
+    name, top = max(counts.items(), key=lambda item: item[1])
+    return name if top >= min_mentions and top >= min_share * total else ""
 
 
 def countries_of_bodies(text: str) -> list[str]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import IngestError
-from ingest.records import Chunk, DocumentMeta, Page
+from ingest.records import Chunk, DocumentMeta, Page, ParsedDocument  # noqa: F401  (ParsedDocument: re-exported)
 
 # The kinds of failure, each the start of a one-line reason.
 EMPTY = "empty"
@@ -62,14 +62,6 @@ class ParseLimits:
     max_file_bytes: int = 200_000_000  # larger files are refused before anything reads them
 
 
-@dataclass
-class ParsedDocument:
-    """A document read in the worker: its passages and its good-practice records."""
-
-    chunks: list[Chunk]
-    practices: list  # ingest.practices.PracticeRecord
-
-
 class DocumentRejected(IngestError):
     """A document that cannot be indexed; `reason` says why in one line ("truncated — ...")."""
 
@@ -90,20 +82,17 @@ class DocumentRejected(IngestError):
 def parse_document(path: Path | str, meta: DocumentMeta, chunking: dict) -> ParsedDocument:
     """Gives the passages and practice records of one document; raises DocumentRejected when it cannot.
 
-    The file is read once and structured once: passages and practices come from the same sections.
+    The file is read once and structured once, by its kind (ingest.kinds): passages and practices come
+    from the same sections.
     """
-    from ingest.chunking import chunk_sections
-    from ingest.clean import clean_pages
-    from ingest.practices import extract_practices
-    from ingest.structure import build_sections
+    from ingest.kinds import cut_document
 
     path = Path(path)
     pages = read_checked(path)
-    sections = build_sections(clean_pages([(page.number, page.text) for page in pages]))
-    chunks = chunk_sections(meta, sections, **chunking)
-    if not chunks:
+    parsed = cut_document(meta, pages, chunking)
+    if not parsed.chunks:
         raise DocumentRejected(path, EMPTY, "no passage could be cut from its text")
-    return ParsedDocument(chunks, extract_practices(meta, sections))
+    return parsed
 
 
 def read_checked(path: Path) -> list[Page]:

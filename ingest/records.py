@@ -25,7 +25,10 @@ class DocumentMeta:
     dates: str | None = None
     language: str = "es"
     organisations: list[str] = field(default_factory=list)
-    doc_type: str = "report"  # "report" or "linked"
+    doc_type: str = "report"  # "report", "linked" or "law"
+    # Read from the text at ingest unless the manifest says: "law" (articles) or "report" (sections).
+    kind: str = ""
+    country: str = ""  # whose law or report it is (canonical Spanish name), manifest or text
     path: str = ""  # relative to the corpus root
     sha256: str = ""
     from_manifest: bool = True
@@ -50,6 +53,8 @@ class Chunk:
     page: int | None = None  # page the passage starts on; None for unpaginated sources
     part: str | None = None  # coarse part of a report: "session 3", "conclusions", "communiqué", ...
     countries: list[str] = field(default_factory=list)
+    page_end: int | None = None  # last page, when the passage runs onto another page (an article)
+    article: str | None = None  # the article(s) of a law the passage holds: "111", "10 Bis", "5–7"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -58,3 +63,13 @@ class Chunk:
     def from_dict(cls, data: dict) -> "Chunk":
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class ParsedDocument:
+    """A document read and cut: its passages, its good-practice records, and what its text says it is."""
+
+    chunks: list[Chunk]
+    practices: list  # ingest.practices.PracticeRecord
+    kind: str = "report"  # ingest.kinds: "law" or "report"
+    country: str = ""  # whose document it is, read from its text ("" when no one country leads)

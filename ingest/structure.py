@@ -21,6 +21,7 @@ _NUMBERED = re.compile(rf"^(?:{_ROMAN}\.\s+\S|(?:SESI[ÓO]N|SESSION|Sesi[óo]n|S
 _KEYWORD_HEADINGS = {"conclusiones", "conclusions", "introduccion", "introduction", "anexos", "annexes",
                      "nota", "comunicado conjunto", "joint communique", "palabras de apertura",
                      "opening remarks", "resumen", "summary", "recomendaciones", "recommendations"}
+_MATH_LETTERS = re.compile("[\U0001D400-\U0001D7FF]")
 _HEADING_CONNECTORS = ("Y", "DE", "EN", "LA", "LAS", "LOS", "DEL", "E", "PARA", "SOBRE", "A", "AND", "OF", ":")
 
 
@@ -48,6 +49,8 @@ def heading_title(text: str) -> str | None:
         return markdown.group(1).strip()
     if len(stripped) > 160 or is_list_item(stripped) or is_url(stripped) or re.match(r"^\d{1,2}\s", stripped):
         return None
+    if _MATH_LETTERS.search(stripped):
+        return None  # an equation set in math italics is capitals to a letter count, never a heading
     if _NUMBERED.match(stripped) or re.match(r"^(?:SESI[ÓO]N|SESSION)\b", stripped):
         return stripped
     if fold(stripped.rstrip(":. ")) in _KEYWORD_HEADINGS:

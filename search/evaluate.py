@@ -2,7 +2,9 @@
 
 A passage is a hit when, both folded to lower case without accents and with every run of
 non-alphanumerics replaced by one space, it contains one of the query's gold phrases
-(the rule of shared/eval/README.md).
+(the rule of shared/eval/README.md). A query that names its answer's document and pages
+(fields "doc" and "pages", the sets written over laws and policy documents) also counts a passage
+of that document on one of those pages as a hit, and only passages of that document count.
 """
 from __future__ import annotations
 
@@ -28,6 +30,19 @@ def is_hit(passage: str, gold: list[str]) -> bool:
     """Tells whether a passage contains one of the gold phrases under the hit rule."""
     text = normalise(passage)
     return any(normalise(g).strip() in text for g in gold)
+
+
+def answers(passage, query: dict) -> bool:
+    """Tells whether a passage (a Hit or a Chunk) answers a query under the hit rule, pages included."""
+    pages = query.get("pages")
+    if not pages:
+        return is_hit(passage.text, query["gold"])
+    if passage.doc_id != query.get("doc"):
+        return False
+    first = passage.page
+    last = getattr(passage, "page_end", None) or first
+    on_page = first is not None and any(first <= page <= last for page in pages)
+    return on_page or is_hit(passage.text, query["gold"])
 
 
 @dataclass
@@ -75,9 +90,9 @@ def evaluate(searcher, queries: list[dict], modes=MODES) -> dict[str, dict[str, 
         rows: dict[str, list] = {"all": []}
         for q in queries:
             hits = searcher.search(q["query"], k=10, mode=mode)
-            relevant = [is_hit(h.text, q["gold"]) for h in hits]
+            relevant = [answers(h, q) for h in hits]
             if q["id"] not in per_query_relevant_counts:
-                per_query_relevant_counts[q["id"]] = sum(is_hit(c.text, q["gold"]) for c in searcher.data.chunks)
+                per_query_relevant_counts[q["id"]] = sum(answers(c, q) for c in searcher.data.chunks)
             scored = score_ranking(relevant, per_query_relevant_counts[q["id"]])
             rows["all"].append(scored)
             rows.setdefault(q.get("lang", "?"), []).append(scored)
@@ -90,7 +105,7 @@ def misses(searcher, queries: list[dict], k: int = 5) -> list[str]:
     out = []
     for q in queries:
         hits = searcher.search(q["query"], k=k)
-        if not any(is_hit(h.text, q["gold"]) for h in hits):
+        if not any(answers(h, q) for h in hits):
             out.append(f"{q['id']} [{q.get('lang')}] {q['query']}")
     return out
 

@@ -23,16 +23,31 @@ class Hit:
     part: str | None = None
     doc_type: str = "report"
     similarity: float | None = None  # cosine of passage and query: how close in meaning, 0..1
+    article: str | None = None  # a law's article(s) the passage holds: "111", "5–7"
+    page_end: int | None = None  # last page when the passage runs onto another page
+    country: str = ""  # whose law or report it is, when one country's
+
+    def pages(self) -> str | None:
+        """Gives the page or page range a passage is printed on ("43", "43-44"), None when unpaginated."""
+        if self.page is None:
+            return None
+        return f"{self.page}-{self.page_end}" if self.page_end and self.page_end != self.page else str(self.page)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def citation(self) -> str:
-        """Gives the human-readable citation: report, plenary and year, section, page."""
+        """Gives the human-readable citation: report, plenary and year, section, page; for a law, the law
+        (with its country), the article and the page, the way a lawyer cites it."""
+        pages = self.pages()
+        page = (f"pp. {pages}" if "-" in pages else f"p. {pages}") if pages else "sin paginación"
+        if self.article:
+            title = f"{self.title} ({self.country})" if self.country and self.country not in self.title else self.title
+            return f"{title}, art. {self.article}, {page}"
         parts = [self.title]
         if self.plenary and self.year:
             parts.append(f"{self.plenary} Plenaria ({self.city + ', ' if self.city else ''}{self.year})")
         if self.section:
             parts.append(self.section)
-        parts.append(f"p. {self.page}" if self.page is not None else "sin paginación")
+        parts.append(page)
         return " · ".join(parts)

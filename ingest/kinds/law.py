@@ -1,0 +1,310 @@
+"""Laws, decrees, regulations and guidelines: structured by their divisions, with the article as the unit.
+
+A legal text is read as lines (page furniture already removed): division headings (Libro, Título,
+Capítulo, Sección, Transitorios) set the path of what follows; an article heading ("Artículo 111.",
+"ARTÍCULO 5.-", "Art. 56.-", "Artículo 10 Bis.", or an ordinal provision "DÉCIMO PRIMERO.") starts an
+article. Passages never straddle articles: a long article is cut into pieces that each carry its
+number, and very short consecutive articles of one division share a passage. When the article
+numbers start again at 1 a new instrument begins (a law and its regulation printed in one booklet):
+its title, the capitals heading printed before it, heads the division path, so the two stay apart.
+Tables of contents (dot leaders) are skipped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.chunking import split_sentences, word_count
+from ingest.clean import is_noise_line, join_wrapped_lines, vocabulary
+from ingest.gazetteer import countries_named
+from ingest.records import Chunk, DocumentMeta
+
+_ORDINAL_WORDS = (r"(?:(?:D[ÉE]CIMO|VIG[ÉE]SIMO|TRIG[ÉE]SIMO|CUADRAG[ÉE]SIMO|QUINCUAG[ÉE]SIMO)\s*)?"
+                  r"(?:PRIMERO|SEGUNDO|TERCERO|CUARTO|QUINTO|SEXTO|S[ÉE]PTIMO|OCTAVO|NOVENO)"
+                  r"|D[ÉE]CIMO|UND[ÉE]CIMO|DUOD[ÉE]CIMO|VIG[ÉE]SIMO|TRIG[ÉE]SIMO|CUADRAG[ÉE]SIMO|QUINCUAG[ÉE]SIMO|[ÚU]NICO")
+_SUFFIX = r"(?:\s*(?:bis|ter|qu[aá]ter|quinquies|sexies)\b)?"
+# 'Artículo 111.', 'ARTÍCULO 5.-', 'Art. 56.-', 'Artículo 1o.', 'Artículo 10 Bis.': punctuation after the
+# number tells a heading from a sentence that starts with 'Artículo 33 de esta Ley ...'
+ARTICLE = re.compile(rf"^\s*(?:ART[ÍI]CULO|Art[íi]culo|Art\.)\s*(\d{{1,4}})(?:\s*[oº°])?({_SUFFIX})\s*(?:[.:]\s*-?|[-–])\s*",
+                     re.I)
+ORDINAL_ARTICLE = re.compile(rf"^\s*(?:(?:ART[ÍI]CULO|Art[íi]culo)\s+)?({_ORDINAL_WORDS})\s*(?:\.\s*-?|[-–])\s*",
+                             re.I)
+_LEVELS = {"libro": 0, "titulo": 1, "capitulo": 2, "seccion": 3}
+DIVISION = re.compile(r"^\s*(LIBRO|T[ÍI]TULO|CAP[ÍI]TULO|SECCI[ÓO]N|Libro|T[íi]tulo|Cap[íi]tulo|Secci[óo]n)\s+"
+                      rf"([IVXLC]+|\d{{1,3}}|{_ORDINAL_WORDS}|Primero|Segundo|Tercero|Cuarto|Quinto|Sexto|S[ée]ptimo|"
+                      r"Octavo|Noveno|D[ée]cimo|[ÚU]nico)\b\s*[.:\-–]?\s*(.*)$")
+TRANSITIONAL = re.compile(r"^\s*(?:ART[ÍI]CULOS?\s+|DISPOSICI(?:ONES|ÓN)\s+)?TRANSITORI(?:OS|AS|O|A)\s*$", re.I)
+_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\.\s){4,})\s*\d{0,4}\s*$")
+_INSTRUMENT = re.compile(r"^\s*(?:LEY|REGLAMENTO|DECRETO|C[ÓO]DIGO|LINEAMIENTOS|ACUERDO|RESOLUCI[ÓO]N|PROTOCOLO)\b")
+_ENUMERATOR = re.compile(r"^\s*(?:[IVXL]{1,6}\.|[a-zñ]\)|[a-zñ]\.|\d{1,2}\.|\d{1,2}\)|[-•])\s")
+_FOLD = str.maketrans("ÁÉÍÓÚáéíóú", "AEIOUaeiou")
+MIN_ARTICLES = 8  # article headings a text needs to be read as a law
+
+
+@dataclass
+class Article:
+    """One article (or the text before the first one) with the pages of its lines and where it sits."""
+
+    label: str  # "111", "10 Bis", "Primero", "" for a preamble
+    divisions: tuple[str, ...]
+    lines: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+def _is_heading_text(line: str) -> bool:
+    """Gives True for a line set in capitals (a division's title)."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def article_label(line: str) -> str | None:
+    """Gives the label of the article a line opens ('111', '10 Bis', 'Décimo primero'), or None."""
+    match = ARTICLE.match(line)
+    if match:
+        return f"{match.group(1)} {match.group(2).strip().capitalize()}".strip()
+    match = ORDINAL_ARTICLE.match(line)
+    if match and (match.group(1).isupper() or line.lstrip().startswith(("Art", "ART"))
+                  or match.group(1)[:1].isupper()):
+        return " ".join(match.group(1).split()).capitalize()
+    return None
+
+
+def looks_like_law(text: str) -> bool:
+    """Gives True when a text is laid out in articles: at least MIN_ARTICLES article headings, mostly rising."""
+    numbers = [int(m.group(1)) for m in (ARTICLE.match(line) for line in text.splitlines()) if m]
+    ordinals = sum(1 for line in text.splitlines() if ORDINAL_ARTICLE.match(line) and line.strip()[:2].isupper())
+    if len(numbers) >= MIN_ARTICLES:
+        rising = sum(b > a for a, b in zip(numbers, numbers[1:]))
+        return rising >= 0.6 * (len(numbers) - 1)
+    return ordinals >= MIN_ARTICLES
+
+
+def read_articles(pages: list[tuple[int | None, str]]) -> list[Article]:
+    """Gives a legal text's articles in order, each with its division path (instrument first when there are two)."""
+    articles = [Article("", ())]
+    path: list[str | None] = [None] * len(_LEVELS)
+    instrument: str | None = None
+    candidate: list[str] = []  # the last capitals heading seen: names an instrument that starts after it
+    last_number = 0
+    numbered_seen = False
+    first_title: list[str] = []  # the heading over the first instrument, named once a second one starts
+    switched_at = None
+    lines = [(number, line) for number, text in pages for line in text.splitlines()]
+    i = 0
+    while i < len(lines):
+        page, line = lines[i]
+        i += 1
+        if not line.strip() or is_noise_line(line) or _TOC_LINE.search(line):
+            continue
+        division = DIVISION.match(line)
+        if division and not ARTICLE.match(line):
+            level = _LEVELS[division.group(1).translate(_FOLD).lower()]
+            title, i = _division_title(division, lines, i)
+            if "Transitorios" in path:  # a division after the transitional articles: the body goes on
+                path = [None] * len(_LEVELS)
+            path[level:] = [title] + [None] * (len(_LEVELS) - level - 1)
+            articles.append(Article("", _path(instrument, path)))
+            continue
+        if TRANSITIONAL.match(line):
+            path = [None] * len(_LEVELS)
+            path[1] = "Transitorios"
+            articles.append(Article("", _path(instrument, path)))
+            continue
+        label = article_label(line)
+        if label is not None:
+            number = int(label.split()[0]) if label[0].isdigit() else None
+            in_transitional = "Transitorios" in path
+            if number == 1 and numbered_seen and last_number > 1 and (candidate or not in_transitional):
+                # numbering starts again under a new title: a second instrument (a regulation after its law)
+                instrument = " ".join(candidate) or "Segunda parte"
+                path = [None] * len(_LEVELS)
+                in_transitional = False
+                switched_at = switched_at if switched_at is not None else len(articles)
+            if number is not None and not in_transitional:
+                if not numbered_seen:
+                    first_title = candidate
+                last_number, numbered_seen = number, True
+            if in_transitional and not label.startswith("Transitorio"):
+                label = f"Transitorio {label}" if number is None else label
+            candidate = []
+            articles.append(Article(label, _path(instrument, path), [(page, line)]))
+            continue
+        if _INSTRUMENT.match(line) and _is_heading_text(line):
+            candidate = [line.strip()]
+            while i < len(lines) and _is_heading_text(lines[i][1]) and not DIVISION.match(lines[i][1]) \
+                    and not article_label(lines[i][1]) and len(candidate) < 4:
+                candidate.append(lines[i][1].strip())
+                i += 1
+            articles[-1].lines.extend((page, text) for text in candidate)
+            continue
+        articles[-1].lines.append((page, line))
+    if switched_at is not None and first_title:
+        first = " ".join(first_title)
+        for article in articles[:switched_at]:
+            if article.label or article.divisions:
+                article.divisions = _path(first, list(article.divisions))
+    return [a for a in articles if any(text.strip() for _, text in a.lines)]
+
+
+def _division_title(match: re.Match, lines: list[tuple[int | None, str]], i: int) -> tuple[str, int]:
+    """Gives a division heading with its title ('Capítulo I. De la no admisión') and the index after it.
+
+    The title is the rest of the heading line, or else the lines after it: the first whatever its case
+    ('Del procedimiento para ...'), further ones while they are capitals or finish a cut line.
+    """
+    numeral = match.group(2)
+    roman = re.fullmatch(r"[IVXLC]+", numeral)
+    name = f"{match.group(1).capitalize()} {numeral if roman else numeral.capitalize()}"
+    title = match.group(3).strip()
+    while not title and i < len(lines) and not lines[i][1].strip():
+        i += 1
+    taken = 0
+    while not match.group(3).strip() and i < len(lines) and taken < 3:
+        line = lines[i][1].strip()
+        if (not line or DIVISION.match(line) or article_label(line) or TRANSITIONAL.match(line)
+                or _ENUMERATOR.match(line) or len(line) > 160):
+            break
+        continues = title.endswith("-") or title.split()[-1:] and title.split()[-1].lower() in _JOINERS
+        if taken and not (_is_heading_text(line) or continues):
+            break
+        title = (title[:-1] + line) if title.endswith("-") else f"{title} {line}".strip()
+        taken += 1
+        i += 1
+    title = " ".join(title.split()).rstrip(".:")
+    return (f"{name}. {title.capitalize() if title.isupper() else title}" if title else name), i
+
+
+_JOINERS = {"de", "del", "la", "las", "los", "y", "e", "en", "para", "por", "a", "al", "o", "u", "con", "sobre"}
+
+
+def _path(instrument: str | None, path: list[str | None]) -> tuple[str, ...]:
+    head = (" ".join(instrument.split()).capitalize(),) if instrument else ()
+    return head + tuple(p for p in path if p)
+
+
+def _paragraphs(lines: list[str], vocab) -> list[str]:
+    """Gives an article's lines joined into paragraphs; enumerated fractions ('I.', 'a)') start their own."""
+    blocks: list[list[str]] = []
+    for line in lines:
+        if not blocks or _ENUMERATOR.match(line) or blocks[-1][-1].rstrip().endswith(":"):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return [join_wrapped_lines(block, vocab).strip() for block in blocks if "".join(block).strip()]
+
+
+@dataclass
+class _Piece:
+    text: str
+    pages: list[int | None]
+    labels: list[str]
+    divisions: tuple[str, ...]
+
+
+def _article_pieces(article: Article, vocab, target_words: int, max_words: int) -> list[_Piece]:
+    """Gives an article as one piece, or cut at paragraphs and sentences with its number carried into each."""
+    by_line = [(page, text) for page, text in article.lines if text.strip()]
+    paragraphs = _paragraphs([text for _, text in by_line], vocab)
+    pages = [page for page, _ in by_line]
+    whole = "\n".join(paragraphs)
+    if word_count(whole) <= max_words:
+        return [_Piece(whole, pages, [article.label], article.divisions)]
+    units = [part for para in paragraphs for part in _sentence_windows(para, target_words)]
+    page_of = _page_locator(by_line, whole)
+    pieces: list[_Piece] = []
+    current: list[str] = []
+    for unit in units + [None]:
+        if unit is None or (current and word_count(" ".join(current + [unit])) > target_words):
+            text = "\n".join(current)
+            if pieces and article.label:
+                text = f"Artículo {article.label} (continuación)\n{text}"
+            pieces.append(_Piece(text, page_of(current), [article.label], article.divisions))
+            current = []
+        if unit is not None:
+            current.append(unit)
+    return pieces
+
+
+def _sentence_windows(paragraph: str, target_words: int) -> list[str]:
+    """Gives a paragraph cut at sentence ends into parts of about target_words (a long sentence stays whole
+    unless it is over twice that, then it is cut every target_words words)."""
+    out: list[str] = []
+    for sentence in split_sentences(paragraph):
+        words = sentence.split()
+        if len(words) > 2 * target_words:
+            out.extend(" ".join(words[i:i + target_words]) for i in range(0, len(words), target_words))
+        elif out and word_count(out[-1]) + len(words) <= target_words // 2:
+            out[-1] += " " + sentence
+        else:
+            out.append(sentence)
+    return out
+
+
+def _page_locator(by_line: list[tuple[int | None, str]], whole: str):
+    """Gives a function from a piece's units to the pages they were printed on (by their first words)."""
+    starts: list[tuple[str, int | None]] = [(" ".join(text.split()[:4]), page) for page, text in by_line]
+
+    def pages_of(units: list[str]) -> list[int | None]:
+        found = []
+        for unit in units:
+            words = unit.split()
+            probe = " ".join(words[:3])
+            page = next((p for head, p in starts if probe and head.startswith(probe)), None)
+            found.append(page)
+        known = [p for p in found if p is not None]
+        if not known:
+            return [by_line[0][0]] if by_line else [None]
+        # a unit that starts mid-line is on the page of the line before it
+        return [min(known), max(known)]
+
+    return pages_of
+
+
+def _merge_short(pieces: list[_Piece], target_words: int, short_words: int) -> list[_Piece]:
+    """Gives pieces where runs of short whole articles of one division share a passage, up to target_words."""
+    out: list[_Piece] = []
+    for piece in pieces:
+        last = out[-1] if out else None
+        if (last and last.divisions == piece.divisions and all(last.labels) and all(piece.labels)
+                and word_count(piece.text) < short_words and word_count(last.text) < target_words
+                and word_count(last.text) + word_count(piece.text) <= target_words
+                and (len(last.labels) > 1 or word_count(last.text) < short_words)):
+            last.text += "\n" + piece.text
+            last.pages += piece.pages
+            last.labels += piece.labels
+            continue
+        out.append(_Piece(piece.text, list(piece.pages), list(piece.labels), piece.divisions))
+    return out
+
+
+def _label_span(labels: list[str]) -> str | None:
+    labels = [label for label in labels if label]
+    if not labels:
+        return None
+    return labels[0] if len(labels) == 1 or labels[0] == labels[-1] else f"{labels[0]}–{labels[-1]}"
+
+
+def chunk_law(meta: DocumentMeta, pages: list[tuple[int | None, str]], *, target_words: int = 120,
+              max_words: int = 200, overlap_sentences: int = 1, short_words: int = 40) -> list[Chunk]:
+    """Gives the passages of a legal text: one per article, long articles cut, short neighbours shared.
+
+    overlap_sentences is accepted for the common chunking signature; articles are cut without overlap,
+    since each piece carries its article number.
+    """
+    vocab = vocabulary("\n".join(text for _, text in pages))
+    articles = read_articles(pages)
+    pieces = [piece for article in articles for piece in _article_pieces(article, vocab, target_words, max_words)]
+    chunks: list[Chunk] = []
+    for piece in _merge_short(pieces, target_words, short_words):
+        text = piece.text.strip()
+        if not text:
+            continue
+        known_pages = [p for p in piece.pages if p is not None]
+        first, last = (min(known_pages), max(known_pages)) if known_pages else (None, None)
+        article = _label_span(piece.labels)
+        chunks.append(Chunk(
+            chunk_id=f"{meta.doc_id}:{len(chunks):04d}", doc_id=meta.doc_id, text=text,
+            section=" › ".join(piece.divisions) or None, page=first,
+            page_end=last if last != first else None,
+            part=piece.divisions[0] if piece.divisions else "preamble",
+            countries=countries_named(text), article=article))
+    return chunks
