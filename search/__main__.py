@@ -67,6 +67,10 @@ def _print_text(query: str, hits) -> None:
         print("  (no passage found)")
     elif getattr(hits, "no_good_match", False):
         print("  (no good match: the reports do not seem to answer this; the closest passages follow)")
+    scope = getattr(hits, "scope", None)
+    if scope:
+        named = [*scope.countries, *map(str, scope.plenaries), *map(str, scope.years), *scope.cities, *scope.documents]
+        print(f"  (scope: {', '.join(named)})")
     for rank, hit in enumerate(hits, 1):
         print(f"\n{rank}. {hit.citation()}  [score {hit.score:.4f}]")
         print(textwrap.indent(textwrap.fill(hit.highlight, 100), "   > "))
@@ -100,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             hits = searcher.search(query, k=args.k or 5, **_filters(args))
             if args.json:
                 print(json.dumps({"query": query, "no_good_match": bool(getattr(hits, "no_good_match", False)),
-                                  "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+                                  "scope": hits.scope.to_dict(), "hits": [h.to_dict() for h in hits]},
+                                 ensure_ascii=False))
             else:
                 _print_text(query, hits)
     except (SearchError, *PuenteError) as exc:

@@ -14,7 +14,8 @@ from search.filters import field_name as filter_field
 from search.expansion import AcronymExpander, learn_acronyms
 from search.glossary import default_glossary
 from search.wordmap import LazyWordMap
-from search.lexical import LexicalIndex, analyse, detect_language, fold, language_neutral_terms
+from search.lexical import LexicalIndex, analyse, detect_language, fold, language_neutral_terms, stemmer
+from search.scope import Scope, ScopeReader
 from search.records import Hit
 
 FILTER_FIELDS = ("plenary", "year", "doc_id", "part", "country", "doc_type", "language")
@@ -59,6 +60,9 @@ class RankingSettings:
     weak_with_unknown_name_below_es: float = 0.865
     weak_with_unknown_name_below_en: float = 0.822
     duplicate_overlap: float = 0.9  # word overlap above which a lower-ranked passage is a repeat
+    # Passages of the documents a question names (its country's law, "la reunión de Bogotá", "Ley de
+    # Migración": search.scope) gain this much; tuned on questions over documents other than the reports.
+    scope_boost: float = 0.03
 
 
 def top_ids(scores: np.ndarray, n: int) -> np.ndarray:
@@ -72,8 +76,11 @@ def top_ids(scores: np.ndarray, n: int) -> np.ndarray:
 class Results(list):
     """The hits of a query, best first, and what the searcher concluded about them."""
 
-    def __init__(self, hits=(), *, no_good_match: bool = False, language: str = "es", unknown_terms=()):
+    def __init__(self, hits=(), *, no_good_match: bool = False, language: str = "es", unknown_terms=(),
+                 scope=None, best_meaning: float | None = None):
         super().__init__(hits)
+        self.best_meaning = best_meaning  # the best passage's meaning score, what "no good match" is judged on
+        self.scope = scope if scope is not None else Scope()  # what the question named (search.scope)
         self.no_good_match = no_good_match  # True when the best passage is unlikely to answer the query
         self.language = language
         self.unknown_terms = list(unknown_terms)  # names/acronyms of the query that no passage contains
@@ -92,6 +99,9 @@ class Searcher:
                                         else learn_acronyms([c.text for c in data.chunks]))
         self._facets = self._build_facets()
         self._wordmap = LazyWordMap([c.text for c in data.chunks])
+        self._scope = ScopeReader(data.documents, stem=stemmer("spanish").stemWords)
+        self._doc_number = {doc_id: n for n, doc_id in enumerate(dict.fromkeys(c.doc_id for c in data.chunks))}
+        self._doc_of = np.asarray([self._doc_number[c.doc_id] for c in data.chunks], dtype=np.int64)
 
     @classmethod
     def open(cls, index_dir: Path | str, *, embedder=None, model: str | None = None) -> "Searcher":
@@ -119,7 +129,7 @@ class Searcher:
             "doc_id": {chunk.doc_id},
             "part": {chunk.part} if chunk.part else set(),
             "country": {fold(c) for c in chunk.countries},
-            "doc_type": {doc.doc_type} if doc else set(),
+            "doc_type": {doc.doc_type, doc.kind} - {""} if doc else set(),
             "language": {doc.language} if doc else set(),
         }
 
@@ -207,12 +217,13 @@ class Searcher:
                 unknown.append(term)
         return unknown
 
-    def search(self, query: str, k: int = 10, *, mode: str = "hybrid", **filters) -> Results:
+    def search(self, query: str, k: int = 10, *, mode: str = "hybrid", without_scope=(), **filters) -> Results:
         """Gives the k passages that best answer the query, best first, each with its citation.
 
         The result is a list of Hit with `.no_good_match` set when the best passage is unlikely to
-        answer. mode "dense" or "lexical" ranks with one retriever alone (for evaluation); filters are
-        field=value (or a list of values), see FILTER_FIELDS.
+        answer, and `.scope` saying what the question named (search.scope). mode "dense" or "lexical"
+        ranks with one retriever alone (for evaluation); without_scope lists named values (Scope.named)
+        the user removed; filters are field=value (or a list of values), see FILTER_FIELDS.
         """
         if mode not in ("hybrid", "dense", "lexical"):  # dense and lexical: the baselines, for evaluation
             raise SearchError(f"Unknown search mode {mode!r}; use hybrid, dense or lexical.")
@@ -238,12 +249,14 @@ class Searcher:
                                translate_en=False)
         lexical_text = expanded
         dense_text = expanded
+        spanish_gloss = ""
         if language == "en":
             lexical_text = " ".join(language_neutral_terms(expanded))
             if settings.translate_en:
                 wordmap = self._wordmap.get() if settings.word_similarity_en else None
                 lookup = partial(wordmap.spanish_for, min_similarity=settings.word_similarity_en) if wordmap else None
                 translation = default_glossary().translate(expanded, lookup)
+                spanish_gloss = translation.text
                 lexical_text = f"{lexical_text} {translation.text}"
                 if settings.dense_with_translation and translation.groups:
                     dense_text = f"{expanded} ({translation.gloss})"
@@ -262,6 +275,10 @@ class Searcher:
         score = meaning.copy()
         if lexical is not None and lexical.max() > 0:
             score += weight * lexical[candidates] / lexical.max()
+        scope = self._scope.read(query, extra=spanish_gloss, ignore=without_scope)
+        if scope and len(scope.doc_ids) < len(self.data.documents) and settings.scope_boost:
+            in_scope = np.isin(self._doc_of[candidates], [self._doc_number.get(d, -1) for d in scope.doc_ids])
+            score += settings.scope_boost * in_scope
         order = candidates[np.argsort(-score)]
         by_id = dict(zip(candidates.tolist(), score.tolist()))
         best = self._without_repeats(order, k)
@@ -273,7 +290,8 @@ class Searcher:
             floor, floor_unknown = settings.weak_below_en, settings.weak_with_unknown_name_below_en
         weak = top_meaning < floor or (bool(unknown) and top_meaning < floor_unknown)
         return Results([self._hit(i, query_vector, by_id[i]) for i in best],
-                       no_good_match=weak, language=language, unknown_terms=unknown)
+                       no_good_match=weak, language=language, unknown_terms=unknown, scope=scope,
+                       best_meaning=top_meaning)
 
     def _meaning(self, ids: np.ndarray, query_vector: np.ndarray, settings: RankingSettings) -> np.ndarray:
         """Gives the meaning score of passages: their own cosine and their best sentence's, mixed."""
@@ -329,4 +347,7 @@ class Searcher:
             part=chunk.part,
             doc_type=doc.doc_type if doc else "report",
             similarity=round(float(similarity), 4),
+            article=chunk.article,
+            page_end=chunk.page_end,
+            country=doc.country if doc else "",
         )

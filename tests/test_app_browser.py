@@ -252,6 +252,23 @@ def test_english_question_shows_a_darien_passage_with_its_citation_on_a_phone(ap
     shoot(page, "search-en-phone")
 
 
+def test_a_question_naming_a_plenary_shows_it_as_a_chip_and_unticking_it_searches_again(app_url, open_page):
+    page = open_page(app_url)
+    search(page, "¿Qué se dijo en la reunión de Bogotá sobre la movilidad por el clima?")
+    chip = page.locator("#scope label").filter(has_text="Bogotá")
+    expect(chip).to_be_visible()
+    assert chip.locator("input").is_checked()
+    assert plenaries_cited(page)[0] == "V"  # the Bogotá plenary is the V
+    shoot(page, "scope-chip-desktop")
+    before = page.evaluate("() => document.querySelector('#results .pc-results').dataset.run")
+    chip.click()
+    page.wait_for_function("(before) => document.querySelector('#results .pc-results').dataset.run !== before",
+                           arg=before, timeout=RESULT_MS)
+    chip = page.locator("#scope label").filter(has_text="Bogotá")
+    expect(chip).to_be_visible()  # still there, unticked, to be ticked again
+    assert not chip.locator("input").is_checked()
+
+
 def test_plenary_filter_narrows_the_results_to_that_plenary(app_url, open_page):
     page = open_page(app_url)
     search(page, "Darién")

@@ -5,6 +5,7 @@ import itertools
 import re
 from html import escape
 
+from ingest.gazetteer import country_in_english
 from search.lexical import fold
 from search.records import Hit
 from ui.i18n import is_named_part, part_label, t
@@ -42,17 +43,20 @@ def plenary_line(hit: Hit, lang: str) -> str:
     """Gives "V Plenaria · Bogotá, Colombia · 2024" (plain text, not escaped)."""
     parts = [t("plenary", lang, plenary=hit.plenary)] if hit.plenary else []
     parts += [str(x) for x in (hit.city, hit.year) if x]
+    if not parts and hit.country:  # a law or agency report: whose it is
+        parts.append(country_in_english(hit.country) if lang == "en" else hit.country)
     return " · ".join(parts)
 
 
 def location_line(hit: Hit, lang: str) -> str:
-    """Gives "Section: ... · Session 3 · p. 4" (plain text, not escaped)."""
-    parts = [f"{t('section', lang)}: {hit.section}"] if hit.section else []
+    """Gives "Section: ... · Session 3 · p. 4", or for a law "art. 111 · Section: Título ... · p. 43" (plain text)."""
+    parts = [t("article", lang, article=hit.article)] if hit.article else []
+    parts += [f"{t('section', lang)}: {hit.section}"] if hit.section else []
     # ingest falls back to the folded heading for an unnamed part: the section already says it
     if hit.part and is_named_part(hit.part) and hit.part != "front matter" \
             and not _section_names_part(hit.section or "", hit.part):
         parts.append(part_label(hit.part, lang))
-    parts.append(t("page", lang, page=hit.page) if hit.page is not None else t("unpaginated", lang))
+    parts.append(t("page", lang, page=hit.pages()) if hit.page is not None else t("unpaginated", lang))
     return " · ".join(parts)
 
 

@@ -40,6 +40,8 @@ class Shown:
     no_good_match: bool = False  # the searcher's verdict: the best passage is unlikely to answer
     unknown_terms: list[str] = field(default_factory=list)  # names in the query that no passage contains
     message: tuple[str, dict] | None = None  # (text key, values) of a notice shown instead of results
+    scope: list[str] = field(default_factory=list)  # what the question names and the search kept (Scope.named)
+    scope_off: list[str] = field(default_factory=list)  # what it names and the reader took out
 
 
 def query_problem(query: str) -> tuple[str, dict] | None:
@@ -52,18 +54,38 @@ def query_problem(query: str) -> tuple[str, dict] | None:
     return None
 
 
-def find(searcher, query: str, k: int, filters: dict) -> Shown:
-    """Gives what to show for a query: its hits and the searcher's verdict, or the notice saying why none."""
+def find(searcher, query: str, k: int, filters: dict, scope_off: list[str] = ()) -> Shown:
+    """Gives what to show for a query: its hits and the searcher's verdict, or the notice saying why none.
+
+    scope_off: what the question names that the reader took out of its scope (search.scope).
+    """
     query = (query or "").strip()
     problem = query_problem(query)
     if problem:
         return Shown(query, filters=filters, message=problem)
     try:
-        results = searcher.search(query, k=k, **filters)
+        results = searcher.search(query, k=k, without_scope=list(scope_off), **filters)
     except SearchError as exc:
         return Shown(query, filters=filters, message=("search_failed", {"reason": str(exc)}))
     return Shown(query, list(results), filters, no_good_match=results.no_good_match,
-                 unknown_terms=results.unknown_terms)
+                 unknown_terms=results.unknown_terms, scope=results.scope.named(), scope_off=list(scope_off))
+
+
+def scope_choices(shown: Shown | None, documents: dict, lang: str) -> dict:
+    """Gives the scope chips' update: one per value the question names, ticked unless taken out."""
+    if shown is None or not (shown.scope or shown.scope_off):
+        return gr.update(choices=[], value=[], visible=False)
+    from ingest.gazetteer import canonical_country, country_in_english
+
+    def label(value: str) -> str:
+        if value in documents:
+            return documents[value].title
+        country = canonical_country(value)
+        return country_in_english(country) if country and lang == "en" else value
+
+    values = list(dict.fromkeys([*shown.scope, *shown.scope_off]))
+    return gr.update(choices=[(label(v), v) for v in values], value=list(shown.scope), visible=True,
+                     label=t("scope", lang))
 
 
 def export_file(shown: Shown | None, fmt: str) -> str | None:
@@ -109,6 +131,7 @@ def build_search_tab(page: PageContext) -> None:
         with gr.Row(elem_id="exports", visible=False) as exports:
             csv_export = export_button(t("export_csv", lang0), "export-csv", visible=True)
             json_export = export_button(t("export_json", lang0), "export-json", visible=True)
+        scope_box = gr.CheckboxGroup([], value=[], label=t("scope", lang0), elem_id="scope", visible=False)
         results = gr.HTML(elem_id="results")
         shown = gr.State(None)
 
@@ -124,12 +147,20 @@ def build_search_tab(page: PageContext) -> None:
         page.relabel(dropdown, lambda lang, name=name: gr.update(
             label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=page.facet_choices(name, lang)))
 
-    def run_search(query, plenary, year, part, country, doc_type, k, lang):
-        """Gives the results area, its state and the export row (shown with hits) for a query and filters."""
+    def run_search(query, plenary, year, part, country, doc_type, k, lang, scope_off=()):
+        """Gives the results area, its state, the export row (shown with hits) and the scope chips for a query
+        and filters."""
         values = dict(plenary=plenary, year=year, part=part, country=country, doc_type=doc_type)
         chosen = {name: list(values[name]) for name in FILTERS if values[name]}
-        shown_now = find(page.searcher, query, int(k or DEFAULT_K), chosen)
-        return draw(shown_now, lang), shown_now, gr.update(visible=bool(shown_now.hits))
+        shown_now = find(page.searcher, query, int(k or DEFAULT_K), chosen, scope_off)
+        return (draw(shown_now, lang), shown_now, gr.update(visible=bool(shown_now.hits)),
+                scope_choices(shown_now, page.searcher.data.documents, lang))
+
+    def rescope(query, plenary, year, part, country, doc_type, k, lang, kept, now):
+        """Gives the search again without what the reader unticked among the scope chips."""
+        named = list(dict.fromkeys([*(now.scope if now else []), *(now.scope_off if now else [])]))
+        return run_search(query, plenary, year, part, country, doc_type, k, lang,
+                          [value for value in named if value not in (kept or [])])
 
     def open_shared(lang, request: gr.Request):
         """Gives the query, filters and results a shared address (?q=...&plenary=IV) asks for."""
@@ -139,14 +170,14 @@ def build_search_tab(page: PageContext) -> None:
         choices = [gr.update(choices=page.facet_choices(name, lang), visible=len(known[name]) > 1)
                    for name in FILTERS]
         if not shared.query:  # nothing shared: leave alone whatever the reader may already have typed
-            return (gr.update(), *choices, *(gr.update() for _ in range(4)))
+            return (gr.update(), *choices, *(gr.update() for _ in range(5)))
         fields = [shared.query, *[shared.filters.get(name, []) for name in FILTERS], shared.k]
         choices = [gr.update(choices=update["choices"], visible=update["visible"], value=value)
                    for update, value in zip(choices, fields[1:-1])]
         return (shared.query, *choices, shared.k, *run_search(shared.query, *fields[1:], lang))
 
     inputs = [query, *filters, k, page.lang]
-    outputs = [results, shown, exports]
+    outputs = [results, shown, exports, scope_box]
     events = dict(fn=run_search, inputs=inputs, outputs=outputs, concurrency_limit=SEARCH_CONCURRENCY,
                   concurrency_id=SEARCH_CONCURRENCY_ID)
     private = dict(api_visibility="private")
@@ -159,5 +190,9 @@ def build_search_tab(page: PageContext) -> None:
     page.lang.change(lambda now, lang: gr.update() if now is None else draw(now, lang),
                      [shown, page.lang], [results], queue=False, **private)
     page.on_load(open_shared, [], [query, *filters, k, *outputs])
+    scope_box.input(rescope, [*inputs, scope_box, shown], outputs, concurrency_limit=SEARCH_CONCURRENCY,
+                    concurrency_id=SEARCH_CONCURRENCY_ID, **private)
+    page.lang.change(lambda now, lang: scope_choices(now, page.searcher.data.documents, lang),
+                     [shown, page.lang], [scope_box], queue=False, **private)
     csv_export.on_click(lambda now: export_file(now, "csv"), [shown])
     json_export.on_click(lambda now: export_file(now, "json"), [shown])

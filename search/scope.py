@@ -1,0 +1,120 @@
+"""What a question names — a country, a plenary (ordinal, year, host city), a document — read against the
+index's own metadata, so that a document or plenary added tomorrow is recognised from its manifest entry.
+
+Only what some indexed document has counts: "en México" is scope when a document is Mexico's (its
+manifest `country`, or the country its text names throughout, read at ingest); "la reunión de Bogotá"
+when a plenary was held in Bogotá; "the 2023 plenary" when a plenary's year is 2023; "Ley de Migración"
+when a document's title shares a distinctive word with the question and the question says what kind
+of document it is (ley / law, reglamento / regulation, lineamientos / guidelines, informe / report).
+The searcher raises the passages of the documents in scope; the user's explicit filters still decide.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from ingest.gazetteer import countries_meant, fold
+
+# The kinds of document a question can name, in both languages.
+_DOCUMENT_WORDS = re.compile(r"\b(?:ley|leyes|laws?|acts?|reglamentos?|regulations?|lineamientos?|guidelines?|"
+                             r"decretos?|decrees?|informes?|reports?|acuerdos?|protocolos?|protocols?|codigos?|codes?)\b")
+_ORDINALS = {"primera": 1, "first": 1, "segunda": 2, "second": 2, "tercera": 3, "third": 3, "cuarta": 4,
+             "fourth": 4, "quinta": 5, "fifth": 5, "sexta": 6, "sixth": 6, "septima": 7, "seventh": 7,
+             "octava": 8, "eighth": 8, "novena": 9, "ninth": 9, "decima": 10, "tenth": 10}
+_PLENARY_WORDS = r"(?:plenaria|plenary|reunion|meeting|conferencia|conference)"
+
+
+@dataclass
+class Scope:
+    """What a question was read to name; each part lists the indexed documents it points to."""
+
+    countries: list[str] = field(default_factory=list)  # canonical names: "México"
+    plenaries: list[str] = field(default_factory=list)  # "V"
+    years: list[int] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)  # as the manifest writes them: "Bogotá, Colombia"
+    documents: list[str] = field(default_factory=list)  # doc_ids named by title
+    doc_ids: list[str] = field(default_factory=list)  # every document in scope
+
+    def __bool__(self) -> bool:
+        return bool(self.doc_ids)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def named(self) -> list[str]:
+        """Gives what the question named, each once, as values for search(without_scope=...) and for chips."""
+        values = [*self.countries, *self.plenaries, *map(str, self.years), *self.cities, *self.documents]
+        return list(dict.fromkeys(str(v) for v in values))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+class ScopeReader:
+    """Reads a question's scope against the documents of one index generation."""
+
+    def __init__(self, documents: dict, stem=None):
+        self.documents = documents  # doc_id -> ingest.records.DocumentMeta
+        self._stem = stem or (lambda words: words)
+        # the words that say what kind of document or meeting it is name no one document
+        stems_by_doc = {doc_id: set(self._stem([w for w in _words(meta.title) if not _DOCUMENT_WORDS.fullmatch(w)
+                                                 and not re.fullmatch(_PLENARY_WORDS, w)]))
+                        for doc_id, meta in documents.items()}
+        # a title word is distinctive when few titles share it ("refugiados", not "ley")
+        counts: dict[str, int] = {}
+        for stems in stems_by_doc.values():
+            for s in stems:
+                counts[s] = counts.get(s, 0) + 1
+        limit = max(1, len(documents) // 2)
+        self._title_stems = {doc_id: {s for s in stems if counts[s] <= limit and len(s) >= 4 and not s.isdigit()}
+                             for doc_id, stems in stems_by_doc.items()}
+
+    def read(self, query: str, *, extra: str = "", ignore=()) -> Scope:
+        """Gives the scope of a question; extra is more text to read names from (an English query's Spanish),
+        ignore the values (Scope.named) the user took out of the scope."""
+        ignored = {fold(str(value)) for value in ignore}
+        scope = Scope()
+        text = f"{query} {extra}"
+        folded = " ".join(_words(text))
+        for doc_id, meta in self.documents.items():
+            reasons = []
+            if meta.country and meta.country in countries_meant(query):
+                reasons.append(("countries", meta.country))
+            if meta.year and re.search(rf"\b{meta.year}\b", folded) and re.search(_PLENARY_WORDS, folded):
+                reasons.append(("years", meta.year))
+            if meta.plenary and self._names_plenary(folded, str(meta.plenary)):
+                reasons.append(("plenaries", meta.plenary))
+            if meta.city and fold(meta.city.split(",")[0]).strip() and \
+                    re.search(rf"\b{re.escape(fold(meta.city.split(',')[0]).strip())}\b", folded):
+                reasons.append(("cities", meta.city))
+            if self._names_document(folded, doc_id):
+                reasons.append(("documents", doc_id))
+            reasons = [(part, value) for part, value in reasons if fold(str(value)) not in ignored]
+            for part, value in reasons:
+                values = getattr(scope, part)
+                if value not in values:
+                    values.append(value)
+            if reasons and doc_id not in scope.doc_ids:
+                scope.doc_ids.append(doc_id)
+        return scope
+
+    @staticmethod
+    def _names_plenary(folded: str, plenary: str) -> bool:
+        """Tells whether a question names a plenary by its numeral or ordinal ("V Plenaria", "fifth plenary")."""
+        from search.filters import canonical_plenary
+
+        for match in re.finditer(rf"\b([ivx]{{1,4}}|\d{{1,2}}(?:st|nd|rd|th|a|o)?|{'|'.join(_ORDINALS)})\s+{_PLENARY_WORDS}",
+                                 folded):
+            word = match.group(1)
+            number = _ORDINALS.get(word)
+            value = canonical_plenary(number if number else re.sub(r"(st|nd|rd|th|a|o)$", "", word))
+            if value.upper() == plenary.upper():
+                return True
+        return False
+
+    def _names_document(self, folded: str, doc_id: str) -> bool:
+        """Tells whether a question names a document: a kind of document and a distinctive word of its title."""
+        if not _DOCUMENT_WORDS.search(folded):
+            return False
+        return bool(self._title_stems.get(doc_id, set()) & set(self._stem(folded.split())))
