@@ -229,3 +229,14 @@ def test_a_document_added_tomorrow_is_recognised_from_its_manifest_entry():
                                                           plenary="VI", year=2025, city="Quito, Ecuador")}
     assert ScopeReader(documents).read("¿Qué se acordó en Quito?").doc_ids == ["VI-2025"]
     assert ScopeReader(documents).read("sixth plenary outcomes").plenaries == ["VI"]
+
+
+def test_each_piece_of_a_long_article_cites_the_pages_its_own_text_is_on():
+    sentences = [f"La autoridad revisará el caso número {i} con cuidado y dictará resolución." for i in range(60)]
+    pages = [(7, "CAPÍTULO I\nDE LAS MULTAS\nArtículo 9. " + " ".join(sentences[:30])),
+             (8, " ".join(sentences[30:]) + "\nArtículo 10. La multa se paga en diez días.")]
+    chunks = chunk_law(DocumentMeta(doc_id="ley", title="Ley"), pages, **CHUNKING)
+    assert chunks[-1].article == "10"  # the short end of a long article is not merged with the next one
+    pieces = [c for c in chunks if c.article == "9"]
+    assert pieces[0].page == 7 and pieces[-1].page == 8 and pieces[-1].page_end is None
+    assert any(p.page == 7 and p.page_end == 8 for p in pieces)  # the piece that runs over the page break

@@ -198,6 +198,7 @@ class _Piece:
     pages: list[int | None]
     labels: list[str]
     divisions: tuple[str, ...]
+    whole: bool = True  # a whole article, not one piece of a long one
 
 
 def _article_pieces(article: Article, vocab, target_words: int, max_words: int) -> list[_Piece]:
@@ -208,8 +209,9 @@ def _article_pieces(article: Article, vocab, target_words: int, max_words: int) 
     whole = "\n".join(paragraphs)
     if word_count(whole) <= max_words:
         return [_Piece(whole, pages, [article.label], article.divisions)]
+    # a long article: pieces of it never share a passage with another article
     units = [part for para in paragraphs for part in _sentence_windows(para, target_words)]
-    page_of = _page_locator(by_line, whole)
+    page_of = _page_locator(by_line)
     pieces: list[_Piece] = []
     current: list[str] = []
     for unit in units + [None]:
@@ -217,7 +219,7 @@ def _article_pieces(article: Article, vocab, target_words: int, max_words: int) 
             text = "\n".join(current)
             if pieces and article.label:
                 text = f"Artículo {article.label} (continuación)\n{text}"
-            pieces.append(_Piece(text, page_of(current), [article.label], article.divisions))
+            pieces.append(_Piece(text, page_of(current), [article.label], article.divisions, whole=False))
             current = []
         if unit is not None:
             current.append(unit)
@@ -239,22 +241,44 @@ def _sentence_windows(paragraph: str, target_words: int) -> list[str]:
     return out
 
 
-def _page_locator(by_line: list[tuple[int | None, str]], whole: str):
-    """Gives a function from a piece's units to the pages they were printed on (by their first words)."""
-    starts: list[tuple[str, int | None]] = [(" ".join(text.split()[:4]), page) for page, text in by_line]
+def _page_locator(by_line: list[tuple[int | None, str]]):
+    """Gives a function from a piece's units, in order, to the first and last page they were printed on.
+
+    The article's words are laid end to end with the page of each; a unit is found by its first and
+    last words, searching on from where the previous unit was found (a word rejoined across a line
+    break is not found: the unit then keeps the page where the search stands).
+    """
+    words: list[str] = []
+    pages: list[int | None] = []
+    for page, text in by_line:
+        for word in text.split():
+            words.append(word)
+            pages.append(page)
+    cursor = 0
+
+    def find(probe: list[str], start: int) -> int | None:
+        n = len(probe)
+        for i in range(start, len(words) - n + 1):
+            if words[i:i + n] == probe:
+                return i
+        return None
 
     def pages_of(units: list[str]) -> list[int | None]:
+        nonlocal cursor
         found = []
         for unit in units:
-            words = unit.split()
-            probe = " ".join(words[:3])
-            page = next((p for head, p in starts if probe and head.startswith(probe)), None)
-            found.append(page)
+            unit_words = unit.split()
+            first = find(unit_words[:3], cursor)
+            if first is not None:
+                cursor = first
+            found.append(pages[min(cursor, len(pages) - 1)] if pages else None)
+            # the unit's end is about its length further on (a rejoined hyphenation makes it a word shorter)
+            last = find(unit_words[-3:], max(cursor, cursor + len(unit_words) - 8))
+            if last is not None:
+                cursor = last + min(2, len(unit_words) - 1)
+            found.append(pages[min(cursor, len(pages) - 1)] if pages else None)
         known = [p for p in found if p is not None]
-        if not known:
-            return [by_line[0][0]] if by_line else [None]
-        # a unit that starts mid-line is on the page of the line before it
-        return [min(known), max(known)]
+        return [min(known), max(known)] if known else [None]
 
     return pages_of
 
@@ -265,6 +289,7 @@ def _merge_short(pieces: list[_Piece], target_words: int, short_words: int) -> l
     for piece in pieces:
         last = out[-1] if out else None
         if (last and last.divisions == piece.divisions and all(last.labels) and all(piece.labels)
+                and last.whole and piece.whole
                 and word_count(piece.text) < short_words and word_count(last.text) < target_words
                 and word_count(last.text) + word_count(piece.text) <= target_words
                 and (len(last.labels) > 1 or word_count(last.text) < short_words)):
@@ -272,7 +297,7 @@ def _merge_short(pieces: list[_Piece], target_words: int, short_words: int) -> l
             last.pages += piece.pages
             last.labels += piece.labels
             continue
-        out.append(_Piece(piece.text, list(piece.pages), list(piece.labels), piece.divisions))
+        out.append(_Piece(piece.text, list(piece.pages), list(piece.labels), piece.divisions, piece.whole))
     return out
 
 
