@@ -32,11 +32,22 @@ class BuildReport:
     practices: int = 0  # good-practice records stored (their vectors count in embedded/reused)
 
 
-def passage_text_for_embedding(chunk: Chunk) -> str:
-    """Gives the text a passage is embedded as: its section heading gives context the passage lacks."""
-    if chunk.section:
-        return f"{chunk.section}\n{chunk.text}"
-    return chunk.text
+def passage_text_for_embedding(chunk: Chunk, title: str = "") -> str:
+    """Gives the text a passage is embedded as: its section heading (and for a law's article, the law's title:
+    `law_titles`) gives context the passage lacks."""
+    head = " › ".join(part for part in (title, chunk.section) if part)
+    return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def law_titles(documents) -> dict[str, str]:
+    """Gives doc_id -> title for the laws among documents (DocumentMeta): their articles are embedded with it,
+    since an article rarely names the law it belongs to."""
+    return {meta.doc_id: meta.title for meta in documents if meta.kind == "law"}
+
+
+def passage_texts(chunks: list[Chunk], titles: dict[str, str]) -> list[str]:
+    """Gives the embedding texts of passages (passage_text_for_embedding), laws' titles included."""
+    return [passage_text_for_embedding(c, titles.get(c.doc_id, "")) for c in chunks]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -90,8 +101,8 @@ def _previous_vectors(data: store.IndexData | None, model_info) -> dict[str, np.
     if data is None or data.manifest.model.get("fingerprint") != model_info.fingerprint:
         return {}
     known: dict[str, np.ndarray] = {}
-    for chunk, vector in zip(data.chunks, data.vectors):
-        known[_key("P" + passage_text_for_embedding(chunk))] = vector
+    for text, vector in zip(passage_texts(data.chunks, law_titles(data.documents.values())), data.vectors):
+        known[_key("P" + text)] = vector
     for sentence, vector in zip((s for group in data.sentences for s in group), data.sentence_vectors):
         known[_key("S" + sentence)] = vector
     if data.practice_vectors is not None:
@@ -132,14 +143,14 @@ def build_index(
     # Vectors of unchanged texts come from the previous generation (the caller's, or the live one).
     known = _previous_vectors(previous if previous is not None else load_live(Path(index_dir)), embedder.info)
     chunks = [chunk for _, doc_chunks in documents for chunk in doc_chunks]
+    texts = passage_texts(chunks, law_titles(meta for meta, _ in documents))
     sentences = [split_sentences(chunk.text) for chunk in chunks]
 
     def encode(texts):
         # None: the embedder shows a bar for long inputs; False (--quiet): never
         return embedder.encode_passages(texts, batch_size=batch_size, show_progress=None if progress else False)
 
-    passage_vectors, n_passages = _embed_with_cache(
-        [passage_text_for_embedding(c) for c in chunks], "P", known, encode)
+    passage_vectors, n_passages = _embed_with_cache(texts, "P", known, encode)
     flat_sentences = [s for group in sentences for s in group]
     sentence_vectors, n_sentences = _embed_with_cache(flat_sentences, "S", known, encode)
     dim = embedder.info.dimension
@@ -161,7 +172,7 @@ def build_index(
         settings=settings,
         practices=practices,
         practice_vectors=practice_vectors,
-        lexical=LexicalIndex.build([passage_text_for_embedding(c) for c in chunks]),
+        lexical=LexicalIndex.build(texts),
         acronyms=learn_acronyms([c.text for c in chunks]),
     )
     embedded = n_passages + n_sentences + n_practices

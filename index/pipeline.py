@@ -138,15 +138,24 @@ def build_from_paths(
 
 
 def _with_what_the_text_says(meta: DocumentMeta, parsed) -> DocumentMeta:
-    """Gives the metadata with the kind and country read from the text, where the manifest left them open."""
-    return replace(meta, kind=meta.kind or parsed.kind, country=meta.country or parsed.country)
+    """Gives the metadata with the kind, country and title read from the text, where nothing better said them
+    (the manifest, or for the title the file's own metadata)."""
+    title = parsed.title if parsed.title and _titled_by_file_name(meta) else meta.title
+    return replace(meta, kind=meta.kind or parsed.kind, country=meta.country or parsed.country, title=title)
+
+
+def _titled_by_file_name(meta: DocumentMeta) -> bool:
+    from ingest.corpus import file_name_title
+
+    return not meta.from_manifest and meta.title == file_name_title(meta.path or meta.doc_id)
 
 
 def _same_document(stored: dict, meta: DocumentMeta) -> bool:
     """Tells whether a stored document is this one unchanged: same file and metadata; the fields read from
-    its text at ingest (kind, country) count only where the manifest sets them."""
+    its text at ingest (kind, country, a title the file's metadata lacks) count only where nothing else set them."""
     given = meta.to_dict()
     derived = {name for name in ("kind", "country") if not given.get(name)}
+    derived |= {"title"} if _titled_by_file_name(meta) else set()
     return ({k: v for k, v in stored.items() if k not in derived}
             == {k: v for k, v in given.items() if k not in derived})
 

@@ -100,8 +100,13 @@ def meta_from_file(path: Path) -> DocumentMeta:
         title = html_title(path.read_text(encoding="utf-8", errors="replace"))
     if not title and suffix in {".txt", ".md", ".html", ".htm"}:
         title = _first_heading(path)
-    return DocumentMeta(doc_id=path.stem, title=title or path.stem.replace("_", " ").replace("-", " "),
+    return DocumentMeta(doc_id=path.stem, title=title or file_name_title(path),
                         path=path.name, from_manifest=False)
+
+
+def file_name_title(path: Path | str) -> str:
+    """Gives the title a document gets from its file name when nothing better is known ('ley-285_04' -> 'ley 285 04')."""
+    return Path(path).stem.replace("_", " ").replace("-", " ")
 
 
 def _first_heading(path: Path) -> str | None:

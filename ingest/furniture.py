@@ -65,9 +65,10 @@ def _mostly_number(key: str) -> bool:
     return all(word in _PAGE_WORDS for word in re.findall(r"[^\W\d_]+", key))
 
 
-def strip_furniture(pages: list[str]) -> list[str]:
-    """Gives the pages' text with running headers, footers and page-number lines removed from their margins."""
-    keys = furniture_keys(pages)
+def strip_furniture(pages: list[str], keys: set[str] | None = None) -> list[str]:
+    """Gives the pages' text with running headers, footers and page-number lines removed from their margins
+    (keys: the furniture_keys of these pages, when the caller has them already)."""
+    keys = furniture_keys(pages) if keys is None else keys
     out = []
     for text in pages:
         lines = text.splitlines()

@@ -346,7 +346,9 @@ class DocumentParser:
         try:
             return self.run(read_meta, path)
         except DocumentRejected:  # the document itself will be reported when it is parsed
-            return DocumentMeta(doc_id=path.stem, title=path.stem.replace("_", " ").replace("-", " "),
+            from ingest.corpus import file_name_title
+
+            return DocumentMeta(doc_id=path.stem, title=file_name_title(path),
                                 path=path.name, from_manifest=False)
 
     def run(self, task, path: Path | str, *args):

@@ -73,3 +73,4 @@ class ParsedDocument:
     practices: list  # ingest.practices.PracticeRecord
     kind: str = "report"  # ingest.kinds: "law" or "report"
     country: str = ""  # whose document it is, read from its text ("" when no one country leads)
+    title: str = ""  # the title the text prints (a law's first page), "" when it prints none

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.build import passage_text_for_embedding
+from index.build import law_titles, passage_texts
 from search.filters import canonical_value
 from search.filters import field_name as filter_field
 from search.expansion import AcronymExpander, learn_acronyms
@@ -94,7 +94,8 @@ class Searcher:
         self.embedder = embedder
         self.ranking = ranking
         # Saved at ingest; built here only for generations written before they were.
-        self.lexical = data.lexical or LexicalIndex.build([passage_text_for_embedding(c) for c in data.chunks])
+        self.lexical = data.lexical or LexicalIndex.build(passage_texts(data.chunks,
+                                                                        law_titles(data.documents.values())))
         self.expander = AcronymExpander(data.acronyms if data.acronyms is not None
                                         else learn_acronyms([c.text for c in data.chunks]))
         self._facets = self._build_facets()

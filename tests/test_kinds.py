@@ -92,7 +92,7 @@ def test_a_law_is_cut_by_article_and_passages_never_straddle_two():
         assert len(starts) <= 4
     fine = next(c for c in chunks if "pasajeros sin documentos" in c.text)
     assert fine.article.startswith("4")
-    assert fine.section == "Ley de prueba › Título Segundo. De las sanciones › Capítulo I. De las multas"
+    assert fine.section == "Ley de Prueba › Título Segundo. De las sanciones › Capítulo I. De las multas"
     assert "Esta Ley regula" not in fine.text  # another division's article stays in its own passage
 
 
@@ -113,7 +113,7 @@ def test_a_regulation_printed_after_its_law_is_kept_apart():
     chunks = _law_chunks()
     regulation = [c for c in chunks if "El presente Reglamento" in c.text or "por escrito" in c.text]
     law = next(c for c in chunks if "pasajeros sin documentos" in c.text)
-    assert regulation and all(c.section.startswith("Reglamento de la ley de prueba") for c in regulation)
+    assert regulation and all(c.section.startswith("Reglamento de la Ley de Prueba") for c in regulation)
     assert not law.section.startswith("Reglamento")
     transitional = next(c for c in chunks if "entra en vigor" in c.text)
     assert transitional.article == "Transitorio Primero"
@@ -168,7 +168,7 @@ def test_the_dominican_booklet_keeps_its_law_and_its_regulation_apart():
     chunks = parsed.chunks
     assert parsed.country == "República Dominicana"
     assert not any("Página" in line for c in chunks for line in c.text.splitlines() if len(line) < 15)
-    law = [c for c in chunks if c.article == "56" and c.section.startswith("Ley general de migración")]
+    law = [c for c in chunks if c.article == "56" and c.section.startswith("Ley General de Migración")]
     regulation = [c for c in chunks if c.article == "56" and c.section.startswith("Reglamento")]
     assert law and regulation and law[0].text != regulation[0].text
 

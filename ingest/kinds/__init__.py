@@ -30,18 +30,20 @@ def document_kind(meta: DocumentMeta, pages: list[tuple[int | None, str]]) -> st
 def cut_document(meta: DocumentMeta, pages: list[Page], chunking: dict) -> ParsedDocument:
     """Gives a document's passages (and a report's practice records), cut the way its kind is laid out."""
     from ingest.clean import clean_pages
-    from ingest.furniture import strip_furniture
+    from ingest.furniture import furniture_keys, strip_furniture
     from ingest.gazetteer import main_country
 
     numbers = [page.number for page in pages]
-    texts = strip_furniture([page.text for page in pages])
+    furniture = furniture_keys([page.text for page in pages])
+    texts = strip_furniture([page.text for page in pages], furniture)
     stripped = list(zip(numbers, texts))
     kind = document_kind(meta, stripped)
     country = main_country(meta.title + "\n" + "\n".join(texts))
     if kind == LAW:
-        from ingest.kinds.law import chunk_law
+        from ingest.kinds.law import chunk_law, law_title
 
-        return ParsedDocument(chunk_law(meta, stripped, **chunking), [], kind, country)
+        title = law_title([(page.number, page.text) for page in pages], furniture)
+        return ParsedDocument(chunk_law(meta, stripped, **chunking), [], kind, country, title)
     from ingest.chunking import chunk_sections
     from ingest.practices import extract_practices
     from ingest.structure import build_sections

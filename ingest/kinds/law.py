@@ -176,8 +176,47 @@ def _division_title(match: re.Match, lines: list[tuple[int | None, str]], i: int
 _JOINERS = {"de", "del", "la", "las", "los", "y", "e", "en", "para", "por", "a", "al", "o", "u", "con", "sobre"}
 
 
+def title_case(text: str) -> str:
+    """Gives a title set in capitals as Spanish writes it ('LEY GENERAL DE MIGRACIÓN' -> 'Ley General de
+    Migración'); a title already in mixed case is kept as printed."""
+    text = " ".join(text.split())
+    first, _, rest = text.partition(" ")
+    if first.isupper() and len(first) > 1 and not rest.isupper():  # 'LINEAMIENTOS Generales para ...'
+        return f"{first.capitalize()} {rest}".strip()
+    if not text.isupper():
+        return text
+    words = text.lower().split()
+    return " ".join(w if i and w in _JOINERS | _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+_SMALL_WORDS = {"que", "el", "les", "lo", "no."}
+
+
+def law_title(pages: list[tuple[int | None, str]], furniture: set[str] = frozenset()) -> str:
+    """Gives the title a legal text prints on its first page ('LEY DE MIGRACIÓN', 'LINEAMIENTOS Generales para
+    la expedición de visas ...'), or "" when none: the first line that names an instrument, with the lines
+    that finish it (never a running header's: furniture holds their ingest.furniture.line_key)."""
+    from ingest.furniture import line_key
+
+    lines = [line.strip() for _, text in pages[:2] for line in text.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if not re.match(r"^(?:LEY|REGLAMENTO|DECRETO|C[ÓO]DIGO|LINEAMIENTOS|ACUERDO|PROTOCOLO)\b", line) \
+                or ARTICLE.match(line) or DIVISION.match(line):
+            continue
+        title = [line]
+        for nxt in lines[i + 1:i + 5]:
+            previous = title[-1]
+            unfinished = previous.endswith("-") or previous.split()[-1].lower() in _JOINERS
+            if ARTICLE.match(nxt) or DIVISION.match(nxt) or line_key(nxt) in furniture \
+                    or not (unfinished or _is_heading_text(nxt) and _is_heading_text(previous)):
+                break
+            title.append(nxt)
+        return title_case(" ".join(title)).rstrip(". ")[:200]
+    return ""
+
+
 def _path(instrument: str | None, path: list[str | None]) -> tuple[str, ...]:
-    head = (" ".join(instrument.split()).capitalize(),) if instrument else ()
+    head = (title_case(instrument),) if instrument else ()
     return head + tuple(p for p in path if p)
 
 
