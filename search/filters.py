@@ -17,7 +17,9 @@ _ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 
 _LANGUAGES = {"es": "es", "spanish": "es", "espanol": "es", "castellano": "es",
               "en": "en", "english": "en", "ingles": "en", "pt": "pt", "portuguese": "pt", "portugues": "pt"}
 _DOC_TYPES = {"report": "report", "reports": "report", "informe": "report", "informes": "report",
-              "linked": "linked", "link": "linked", "enlazado": "linked", "vinculado": "linked"}
+              "linked": "linked", "link": "linked", "enlazado": "linked", "vinculado": "linked",
+              "law": "law", "laws": "law", "ley": "law", "leyes": "law", "decreto": "law", "decree": "law",
+              "reglamento": "law", "regulation": "law", "lineamientos": "law", "guidelines": "law"}
 
 
 def field_name(name: str) -> str:

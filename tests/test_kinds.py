@@ -240,3 +240,9 @@ def test_each_piece_of_a_long_article_cites_the_pages_its_own_text_is_on():
     pieces = [c for c in chunks if c.article == "9"]
     assert pieces[0].page == 7 and pieces[-1].page == 8 and pieces[-1].page_end is None
     assert any(p.page == 7 and p.page_end == 8 for p in pieces)  # the piece that runs over the page break
+
+
+def test_laws_can_be_filtered_as_people_name_them():
+    from search.filters import canonical_value
+
+    assert {canonical_value("doc_type", v) for v in ("law", "Ley", "reglamento", "guidelines")} == {"law"}

@@ -107,6 +107,7 @@ TEXT: dict[str, dict[str, str]] = {
     "compare_pick": {"es": "Elija una plenaria.", "en": "Pick a plenary."},
     "doc_report": {"es": "Informe", "en": "Report"},
     "doc_linked": {"es": "Documento vinculado", "en": "Linked document"},
+    "doc_law": {"es": "Ley, decreto o reglamento", "en": "Law, decree or regulation"},
     "older_index": {
         "es": "Los resultados vienen de una versión anterior del índice: la más reciente no se pudo abrir. "
               "Puede que falten los documentos añadidos en último lugar.",

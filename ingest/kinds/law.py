@@ -62,8 +62,8 @@ def article_label(line: str) -> str | None:
     if match:
         return f"{match.group(1)} {match.group(2).strip().capitalize()}".strip()
     match = ORDINAL_ARTICLE.match(line)
-    if match and (match.group(1).isupper() or line.lstrip().startswith(("Art", "ART"))
-                  or match.group(1)[:1].isupper()):
+    # 'Primero.', 'PRIMERO.' or 'Artículo primero.', never a sentence's 'primero.'
+    if match and (match.group(1)[:1].isupper() or line.lstrip()[:3] in ("Art", "ART")):
         return " ".join(match.group(1).split()).capitalize()
     return None
 
@@ -80,69 +80,87 @@ def looks_like_law(text: str) -> bool:
 
 def read_articles(pages: list[tuple[int | None, str]]) -> list[Article]:
     """Gives a legal text's articles in order, each with its division path (instrument first when there are two)."""
-    articles = [Article("", ())]
-    path: list[str | None] = [None] * len(_LEVELS)
-    instrument: str | None = None
-    candidate: list[str] = []  # the last capitals heading seen: names an instrument that starts after it
-    last_number = 0
-    numbered_seen = False
-    first_title: list[str] = []  # the heading over the first instrument, named once a second one starts
-    switched_at = None
-    lines = [(number, line) for number, text in pages for line in text.splitlines()]
-    i = 0
-    while i < len(lines):
-        page, line = lines[i]
-        i += 1
-        if not line.strip() or is_noise_line(line) or _TOC_LINE.search(line):
-            continue
-        division = DIVISION.match(line)
-        if division and not ARTICLE.match(line):
-            level = _LEVELS[division.group(1).translate(_FOLD).lower()]
-            title, i = _division_title(division, lines, i)
-            if "Transitorios" in path:  # a division after the transitional articles: the body goes on
-                path = [None] * len(_LEVELS)
-            path[level:] = [title] + [None] * (len(_LEVELS) - level - 1)
-            articles.append(Article("", _path(instrument, path)))
-            continue
-        if TRANSITIONAL.match(line):
-            path = [None] * len(_LEVELS)
-            path[1] = "Transitorios"
-            articles.append(Article("", _path(instrument, path)))
-            continue
-        label = article_label(line)
-        if label is not None:
-            number = int(label.split()[0]) if label[0].isdigit() else None
-            in_transitional = "Transitorios" in path
-            if number == 1 and numbered_seen and last_number > 1 and (candidate or not in_transitional):
-                # numbering starts again under a new title: a second instrument (a regulation after its law)
-                instrument = " ".join(candidate) or "Segunda parte"
-                path = [None] * len(_LEVELS)
-                in_transitional = False
-                switched_at = switched_at if switched_at is not None else len(articles)
-            if number is not None and not in_transitional:
-                if not numbered_seen:
-                    first_title = candidate
-                last_number, numbered_seen = number, True
-            if in_transitional and not label.startswith("Transitorio"):
-                label = f"Transitorio {label}" if number is None else label
-            candidate = []
-            articles.append(Article(label, _path(instrument, path), [(page, line)]))
-            continue
-        if _INSTRUMENT.match(line) and _is_heading_text(line):
-            candidate = [line.strip()]
-            while i < len(lines) and _is_heading_text(lines[i][1]) and not DIVISION.match(lines[i][1]) \
-                    and not article_label(lines[i][1]) and len(candidate) < 4:
-                candidate.append(lines[i][1].strip())
-                i += 1
-            articles[-1].lines.extend((page, text) for text in candidate)
-            continue
-        articles[-1].lines.append((page, line))
-    if switched_at is not None and first_title:
-        first = " ".join(first_title)
-        for article in articles[:switched_at]:
-            if article.label or article.divisions:
-                article.divisions = _path(first, list(article.divisions))
-    return [a for a in articles if any(text.strip() for _, text in a.lines)]
+    return _ArticleReader([(number, line) for number, text in pages for line in text.splitlines()]).read()
+
+
+class _ArticleReader:
+    """Walks a legal text's lines once, keeping the division path, and opens an article at each heading."""
+
+    def __init__(self, lines: list[tuple[int | None, str]]):
+        self.lines = lines
+        self.i = 0
+        self.articles = [Article("", ())]
+        self.path: list[str | None] = [None] * len(_LEVELS)
+        self.instrument: str | None = None
+        self.candidate: list[str] = []  # the last instrument heading seen: names an instrument starting after it
+        self.first_title: list[str] = []  # the heading over the first instrument, named once a second starts
+        self.switched_at: int | None = None  # where the second instrument starts
+        self.last_number = 0  # the last article number outside the transitional articles (0: none yet)
+
+    def read(self) -> list[Article]:
+        while self.i < len(self.lines):
+            page, line = self.lines[self.i]
+            self.i += 1
+            if not line.strip() or is_noise_line(line) or _TOC_LINE.search(line):
+                continue
+            division = DIVISION.match(line)
+            label = article_label(line)
+            if division and not ARTICLE.match(line):
+                self._division(division)
+            elif TRANSITIONAL.match(line):
+                self.path = [None] * len(_LEVELS)
+                self.path[1] = "Transitorios"
+                self.articles.append(Article("", _path(self.instrument, self.path)))
+            elif label is not None:
+                self._article(label, page, line)
+            elif _INSTRUMENT.match(line) and _is_heading_text(line):
+                self._instrument_heading(page, line)
+            else:
+                self.articles[-1].lines.append((page, line))
+        if self.switched_at is not None and self.first_title:
+            first = " ".join(self.first_title)
+            for article in self.articles[:self.switched_at]:
+                if article.label or article.divisions:
+                    article.divisions = _path(first, list(article.divisions))
+        return [a for a in self.articles if any(text.strip() for _, text in a.lines)]
+
+    def _division(self, match: re.Match) -> None:
+        level = _LEVELS[match.group(1).translate(_FOLD).lower()]
+        title, self.i = _division_title(match, self.lines, self.i)
+        if "Transitorios" in self.path:  # a division after the transitional articles: the body goes on
+            self.path = [None] * len(_LEVELS)
+        self.path[level:] = [title] + [None] * (len(_LEVELS) - level - 1)
+        self.articles.append(Article("", _path(self.instrument, self.path)))
+
+    def _article(self, label: str, page: int | None, line: str) -> None:
+        number = int(label.split()[0]) if label[0].isdigit() else None
+        transitional = "Transitorios" in self.path
+        if number == 1 and self.last_number > 1 and (self.candidate or not transitional):
+            # numbering starts again under a new title: a second instrument (a regulation after its law)
+            self.instrument = " ".join(self.candidate) or "Segunda parte"
+            self.path = [None] * len(_LEVELS)
+            transitional = False
+            if self.switched_at is None:
+                self.switched_at = len(self.articles)
+        if number is not None and not transitional:
+            if not self.last_number:
+                self.first_title = self.candidate
+            self.last_number = number
+        if transitional and number is None:
+            label = f"Transitorio {label}"
+        self.candidate = []
+        self.articles.append(Article(label, _path(self.instrument, self.path), [(page, line)]))
+
+    def _instrument_heading(self, page: int | None, line: str) -> None:
+        """Keeps a capitals heading such as 'REGLAMENTO DE APLICACIÓN DE LA LEY ...' (with its next capitals lines)."""
+        self.candidate = [line.strip()]
+        while self.i < len(self.lines) and len(self.candidate) < 4:
+            following = self.lines[self.i][1]
+            if not _is_heading_text(following) or DIVISION.match(following) or article_label(following):
+                break
+            self.candidate.append(following.strip())
+            self.i += 1
+        self.articles[-1].lines.extend((page, text) for text in self.candidate)
 
 
 def _division_title(match: re.Match, lines: list[tuple[int | None, str]], i: int) -> tuple[str, int]:
