@@ -210,7 +210,7 @@ def test_ingest_names_each_bad_file_and_exits_1(hostile_run):
 @pytest.mark.parametrize("name, words", [
     ("web-page.pdf", "HTML page"),
     ("password.pdf", "needs a password"),
-    ("scanned.pdf", "likely scanned"),
+    ("scanned.pdf", "OCR read no words"),
     ("bomb.pdf", "decompression bomb"),
     ("huge.txt", "the limit is 200 MB"),
     ("zero-bytes.pdf", "zero bytes"),
