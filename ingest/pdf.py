@@ -27,8 +27,13 @@ def read_pdf(path: Path, *, ocr: bool = True) -> list[Page]:
     Raises the pypdf exception of a file that needs a password (or a missing crypto library), hits a
     safety limit or exhausts memory, and PdfUnreadableError when neither pypdf nor pdfium can open it.
     """
+    first_failure = None
     try:
         pages = _pypdf_pages(path)
+    except _PagesLost as lost:  # pdfium has been asked for those pages already
+        raise IngestError(f"{path}: cannot read PDF ({lost.first})") from lost.first
+    except MemoryError:
+        raise  # the worker answers, then gives its place to a fresh one
     except Exception as exc:  # pypdf raises many unrelated types for damaged files
         if isinstance(exc, _final_errors()):
             raise IngestError(f"{path}: cannot read PDF ({exc})") from exc
@@ -36,9 +41,21 @@ def read_pdf(path: Path, *, ocr: bool = True) -> list[Page]:
             pages = _pdfium_pages(path)
         except Exception as second:  # noqa: BLE001 - the refusal names both readers' errors
             raise PdfUnreadableError(path, exc, second) from exc
+        first_failure = exc
     if ocr:
         pages = _ocr_scanned_pages(path, pages)
+    if first_failure is not None and not any(page.text.strip() for page in pages):
+        # pdfium opened the file but found nothing either: what pypdf failed on is the better reason
+        raise IngestError(f"{path}: cannot read PDF ({first_failure})") from first_failure
     return pages
+
+
+class _PagesLost(Exception):
+    """pypdf opened the file but no page's text could be extracted, by pypdf or pdfium; first: pypdf's error."""
+
+    def __init__(self, first: Exception):
+        super().__init__(str(first))
+        self.first = first
 
 
 def _final_errors() -> tuple[type[BaseException], ...]:
@@ -56,16 +73,21 @@ def _pypdf_pages(path: Path) -> list[Page]:
     # pypdf tries the empty user password on open: a PDF "protected" only against printing opens here,
     # one that needs a password raises FileNotDecryptedError when its pages are read
     reader = PdfReader(str(path))
+    final = _final_errors()
     texts: list[str | None] = []
+    failures: list[Exception] = []
     for page in reader.pages:
         try:
             texts.append(page.extract_text() or "")
-        except MemoryError:
+        except final:  # a decompression bomb on one page is refused, not handed to the second reader
             raise
-        except Exception:  # noqa: BLE001 - a broken content stream costs this page, not the document
+        except Exception as exc:  # noqa: BLE001 - a broken content stream costs this page, not the document
             texts.append(None)
-    if any(text is None for text in texts):
+            failures.append(exc)
+    if failures:
         texts = _fill_from_pdfium(path, texts)
+        if not any(text.strip() for text in texts):
+            raise _PagesLost(failures[0])  # nothing was saved: the refusal says what pypdf failed on
     return [Page(number=i, text=text) for i, text in enumerate(texts, 1)]
 
 
