@@ -6,7 +6,8 @@ index.build does (same texts, same batch size), timing each stage; nothing is wr
 Prints one line per file (passages, pages read by OCR, or the refusal) and the stage totals with texts/s.
 
     .venv/bin/python -m bench.ingest_bench ../shared/realpdfs
-    .venv/bin/python -m bench.ingest_bench ../shared/realpdfs --max-passages 500 --outcomes var/outcomes.txt
+    .venv/bin/python -m bench.ingest_bench ../shared/realpdfs --suffix .pdf --max-passages 500 \
+        --outcomes var/realpdfs-outcomes.txt
 """
 from __future__ import annotations
 
@@ -33,11 +34,14 @@ class FileOutcome:
         if self.refusal:
             return f"refused: {self.refusal}"
         ocr = f" ({self.ocr_passages} from OCR)" if self.ocr_passages else ""
-        return f"{self.passages} passages{ocr}"
+        return f"{self.passages} passage{'' if self.passages == 1 else 's'}{ocr}"
 
 
-def read_folder(folder: Path, limits=None) -> tuple[list[FileOutcome], list, list, float]:
-    """Gives each file's outcome, the documents read (meta, chunks), the metas, and the wall time of reading."""
+def read_folder(folder: Path, limits=None, suffix: str = "") -> tuple[list[FileOutcome], list, list, float]:
+    """Gives each file's outcome, the documents read (meta, chunks), the metas, and the wall time of reading.
+
+    suffix (".pdf") keeps only the files whose name ends so; "" reads every document ingest would.
+    """
     from ingest.corpus import discover
     from ingest.errors import IngestError
     from ingest.isolation import DocumentParser
@@ -46,7 +50,8 @@ def read_folder(folder: Path, limits=None) -> tuple[list[FileOutcome], list, lis
     started = time.perf_counter()
     outcomes, documents = [], []
     with DocumentParser(limits) as parser:
-        found = discover([folder], read_meta=parser.read_meta)
+        found = [(path, meta) for path, meta in discover([folder], read_meta=parser.read_meta)
+                 if path.name.lower().endswith(suffix.lower())]
         for path, meta in found:
             began = time.perf_counter()
             try:
@@ -91,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="embedding model (default: Puente's offline default)")
     parser.add_argument("--max-passages", type=int, default=None,
                         help="embed only the first N passages (and their sentences): a quicker estimate")
+    parser.add_argument("--suffix", default="", help="read only files ending so, e.g. .pdf (default: every "
+                                                      "document ingest would read)")
     parser.add_argument("--no-embed", action="store_true", help="measure reading only")
     parser.add_argument("--outcomes", type=Path, default=None, help="also write the per-file table here")
     args = parser.parse_args(argv)
@@ -98,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.folder} is not a folder", file=sys.stderr)
         return 2
 
-    outcomes, documents, _, read_seconds = read_folder(args.folder)
+    outcomes, documents, _, read_seconds = read_folder(args.folder, suffix=args.suffix)
     per_file = outcome_table(outcomes)
     print(per_file)
     if args.outcomes:

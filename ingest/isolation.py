@@ -120,7 +120,7 @@ def read_checked(path: Path) -> list[Page]:
     except DocumentRejected:
         raise
     except OcrUnavailableError as exc:
-        raise DocumentRejected(path, NO_TEXT_LAYER, str(exc).split(": ", 1)[-1]) from exc
+        raise DocumentRejected(path, NO_TEXT_LAYER, exc.detail) from exc
     except PdfUnreadableError as exc:
         first = _rejection(path, exc.first, is_pdf)
         raise DocumentRejected(path, first.kind, f"{first.detail}; a second reader (pdfium) could not open it "

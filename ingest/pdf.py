@@ -127,7 +127,7 @@ def _ocr_scanned_pages(path: Path, pages: list[Page]) -> list[Page]:
         return pages
     from ingest import ocr
 
-    scanned = [number for number in few_letters if ocr.page_has_image(path, number)]
+    scanned = ocr.pages_with_images(path, few_letters)
     if not scanned:
         return pages
     texts = ocr.read_pages(path, scanned)  # raises OcrUnavailableError without Tesseract

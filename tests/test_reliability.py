@@ -481,6 +481,18 @@ def test_search_cli_refuses_a_damaged_live_generation_in_one_sentence(index_copy
     assert "--rollback" in lines[0] and "rebuild" in lines[0]
 
 
+def test_the_page_says_it_serves_an_older_generation_when_the_live_manifest_is_not_utf8(index_copy):
+    from search.live import LiveSearcher
+    from ui.i18n import t
+    from ui.page import PageContext
+
+    _manifest_not_utf8(store.live_generation(index_copy))
+    page = PageContext(searcher=LiveSearcher(index_copy, embedder=HashEmbedder()), lang=None)
+    banner = page.notice_html("es")
+    assert t("older_index", "es") in banner and "gen-000001" in banner and "not UTF-8" in banner
+    assert page.live_searcher().search("Sistema de Alerta Temprana", k=1)
+
+
 def test_an_index_built_with_another_model_is_refused_by_name(index_copy):
     from search.live import LiveSearcher
     from search.searcher import Searcher
