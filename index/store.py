@@ -195,7 +195,11 @@ def live_generation(index_dir: Path) -> Path:
         raise IndexNotFoundError(
             f"No index at {index_dir}: build one with `python -m ingest --index {index_dir}`."
         )
-    name = current.read_text(encoding="utf-8").strip()
+    try:
+        name = current.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"{current} cannot be read ({exc}); roll back with "
+                                f"`python -m ingest --rollback --index {index_dir}` or rebuild.") from exc
     generation = index_dir / name
     if not name.startswith(GENERATION_PREFIX) or not generation.is_dir():
         raise IndexCorruptError(
@@ -215,22 +219,57 @@ def list_generations(index_dir: Path) -> list[Path]:
 
 
 def read_manifest(generation: Path) -> Manifest:
-    """Gives a generation's manifest, refusing unknown formats."""
+    """Gives a generation's manifest, refusing unknown formats and any manifest that does not parse.
+
+    The manifest is the one file no checksum covers, so every way it can be damaged (bytes that are not
+    UTF-8, invalid JSON, fields of the wrong type) becomes an IndexCorruptError, never a traceback.
+    """
     path = Path(generation) / MANIFEST_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError as exc:
         raise IndexCorruptError(f"{path} is missing: the index generation is incomplete; rebuild it.") from exc
-    except json.JSONDecodeError as exc:
-        raise IndexCorruptError(f"{path} is not valid JSON ({exc.msg}); rebuild the index.") from exc
+    except OSError as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({exc.strerror or exc}); rebuild the index.") from exc
+    except UnicodeDecodeError as exc:
+        raise IndexCorruptError(f"{path} is damaged (byte {exc.start} is not UTF-8 text); roll back with "
+                                f"`python -m ingest --rollback --index {path.parent.parent}` or rebuild the index.") from exc
+    except ValueError as exc:  # json.JSONDecodeError, and RecursionError-free nesting errors
+        raise IndexCorruptError(f"{path} is not valid JSON ({getattr(exc, 'msg', exc)}); roll back with "
+                                f"`python -m ingest --rollback --index {path.parent.parent}` or rebuild the index.") from exc
+    if not isinstance(data, dict):
+        raise IndexCorruptError(f"{path} does not hold a manifest (a JSON object); rebuild the index.")
     version = data.get("format_version")
     if version != FORMAT_VERSION:
         raise IndexFormatError(
             f"The index at {generation} has format version {version}, this Puente reads {FORMAT_VERSION}: "
             f"rebuild it with `python -m ingest`."
         )
+    _check_manifest_fields(path, data)
     known = Manifest.__dataclass_fields__
     return Manifest(**{k: v for k, v in data.items() if k in known})
+
+
+# The type each manifest field must have; a field of another type is damage, refused on open.
+_MANIFEST_TYPES = {"created": str, "model": dict, "counts": dict, "settings": dict, "files": dict,
+                   "documents": list, "versions": dict}
+_OPTIONAL_FIELDS = {"documents", "versions"}
+
+
+def _check_manifest_fields(path: Path, data: dict) -> None:
+    """Raises IndexCorruptError naming the first manifest field that is missing or of the wrong type."""
+    for name, kind in _MANIFEST_TYPES.items():
+        if name not in data and name in _OPTIONAL_FIELDS:
+            continue
+        if not isinstance(data.get(name), kind):
+            raise IndexCorruptError(f"{path} is damaged (its {name!r} field is missing or not a "
+                                    f"{kind.__name__}); rebuild the index with `python -m ingest`.")
+    if not isinstance(data["model"].get("name"), str):
+        raise IndexCorruptError(f"{path} is damaged (it names no model); rebuild the index with `python -m ingest`.")
+    for name, expected in data["files"].items():
+        if not (isinstance(expected, dict) and isinstance(expected.get("bytes"), int)
+                and isinstance(expected.get("sha256"), str)):
+            raise IndexCorruptError(f"{path} is damaged (no size and checksum for {name}); rebuild the index.")
 
 
 def verify_files(generation: Path, manifest: Manifest) -> None:
@@ -263,13 +302,31 @@ def check_model(manifest: Manifest, model_info, generation: Path) -> None:
 
 
 def load_generation(generation: Path, *, verify: bool = True) -> IndexData:
-    """Gives a generation loaded into memory, after checking its files against the manifest."""
-    import faiss
+    """Gives a generation loaded into memory, after checking its files against the manifest.
 
+    Every file is read defensively: whatever fails to decode or parse (a file altered after its checksum
+    was taken, or read unverified) is an IndexCorruptError naming the generation, not a traceback.
+    """
     generation = Path(generation)
     manifest = read_manifest(generation)
     if verify:
         verify_files(generation, manifest)
+    try:
+        return _load_verified(generation, manifest)
+    except IndexStoreError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RuntimeError) as exc:
+        # RuntimeError: what faiss raises for a file it cannot parse; ValueError covers UnicodeDecodeError,
+        # JSON and numpy's format errors
+        raise IndexCorruptError(f"The index at {generation} cannot be read ({type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0][:160] if str(exc) else 'no detail'}); roll back with "
+                                f"`python -m ingest --rollback --index {generation.parent}` or rebuild it.") from exc
+
+
+def _load_verified(generation: Path, manifest: Manifest) -> IndexData:
+    """Gives the in-memory index of a generation whose manifest has been read (and files checked)."""
+    import faiss
+
     chunks = [Chunk.from_dict(row) for row in _read_jsonl(generation / "chunks.jsonl")]
     vectors = np.load(generation / "vectors.npy")
     faiss_index = faiss.read_index(str(generation / "vectors.faiss"))

@@ -49,7 +49,7 @@ _SNIFF_BYTES = 1024
 # C0 controls other than tab, newlines and form feed: text never has many, decoded binary data does.
 # (Not C1: Latin-1 decoding turns the curly quotes of a Windows-1252 file into those.)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_PRELOAD = ["ingest.isolation", "ingest.corpus", "ingest.practices", "pypdf"]
+_PRELOAD = ["ingest.isolation", "ingest.corpus", "ingest.practices", "ingest.pdf", "pypdf", "pypdfium2"]
 _START_SECONDS = 120.0  # a worker's own start-up (imports) is not charged to the first document
 
 
@@ -92,11 +92,25 @@ def parse_document(path: Path | str, meta: DocumentMeta, chunking: dict) -> Pars
     parsed = cut_document(meta, pages, chunking)
     if not parsed.chunks:
         raise DocumentRejected(path, EMPTY, "no passage could be cut from its text")
+    _mark_ocr(parsed.chunks, {page.number for page in pages if page.ocr})
     return parsed
+
+
+def _mark_ocr(chunks: list[Chunk], ocr_pages: set) -> None:
+    """Marks each passage that starts or ends on a page read by OCR, so its card can say so."""
+    if not ocr_pages:
+        return
+    for chunk in chunks:
+        first = chunk.page
+        last = chunk.page_end or chunk.page
+        if first is not None and any(number in ocr_pages for number in range(first, last + 1)):
+            chunk.ocr = True
 
 
 def read_checked(path: Path) -> list[Page]:
     """Gives the pages of a source after checking that it is what its name says and that it has text."""
+    from ingest.errors import PdfUnreadableError
+    from ingest.ocr import OcrUnavailableError
     from ingest.readers import PDF_SUFFIXES, read_pages
 
     is_pdf = path.suffix.lower() in PDF_SUFFIXES
@@ -105,19 +119,33 @@ def read_checked(path: Path) -> list[Page]:
         pages = read_pages(path)
     except DocumentRejected:
         raise
+    except OcrUnavailableError as exc:
+        raise DocumentRejected(path, NO_TEXT_LAYER, exc.detail) from exc
+    except PdfUnreadableError as exc:
+        first = _rejection(path, exc.first, is_pdf)
+        raise DocumentRejected(path, first.kind, f"{first.detail}; a second reader (pdfium) could not open it "
+                                                 f"either ({_first_line(exc.second)})") from exc
     except IngestError as exc:
         raise _rejection(path, exc.__cause__ or exc, is_pdf) from exc
     if is_pdf and not pages:
         raise DocumentRejected(path, EMPTY, "the PDF has no pages")
     if not any(page.text.strip() for page in pages):
         if is_pdf:
-            raise DocumentRejected(path, NO_TEXT_LAYER, f"likely scanned: no text can be extracted from its "
-                                                        f"{_count(len(pages), 'page')}; run OCR on it first")
+            raise DocumentRejected(path, NO_TEXT_LAYER, f"no text can be extracted from its "
+                                                        f"{_count(len(pages), 'page')}, and OCR read no words "
+                                                        f"on {'it' if len(pages) == 1 else 'them'} (photos or "
+                                                        f"drawings without text?)")
         raise DocumentRejected(path, EMPTY, "the file holds no text")
     if not is_pdf and _looks_binary(pages[0].text):
         raise DocumentRejected(path, UNREADABLE_ENCODING, "its bytes decode to control characters, not text "
                                                            "(binary data or an unknown encoding)")
     return pages
+
+
+def _first_line(exc: BaseException) -> str:
+    """Gives an exception as "Type: first line of its message"."""
+    message = (str(exc).splitlines() or [""])[0][:160]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _looks_binary(text: str, sample: int = 100_000) -> bool:

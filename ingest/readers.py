@@ -44,16 +44,12 @@ def _read_text(path: Path) -> str:
 
 
 def _read_pdf(path: Path) -> list[Page]:
-    """Return one Page per physical PDF page, numbered from 1."""
+    """Return one Page per physical PDF page, numbered from 1 (ingest.pdf: two readers, OCR of scans)."""
     try:
-        from pypdf import PdfReader  # imported lazily: only PDF sources need it
+        from ingest.pdf import read_pdf  # imported lazily: only PDF sources need pypdf and pdfium
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise IngestError(f"{path}: reading PDFs needs pypdf (pip install pypdf)") from exc
-    try:
-        reader = PdfReader(str(path))
-        return [Page(number=i, text=page.extract_text() or "") for i, page in enumerate(reader.pages, 1)]
-    except Exception as exc:  # pypdf raises many unrelated types for damaged files
-        raise IngestError(f"{path}: cannot read PDF ({exc})") from exc
+        raise IngestError(f"{path}: reading PDFs needs pypdf and pypdfium2 (pip install pypdf pypdfium2)") from exc
+    return read_pdf(path)
 
 
 def pdf_title(path: Path | str) -> str | None:

@@ -10,6 +10,7 @@ class Page:
 
     number: int | None
     text: str
+    ocr: bool = False  # the text was read from a scan by OCR (ingest.ocr), not taken from a text layer
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Chunk:
     countries: list[str] = field(default_factory=list)
     page_end: int | None = None  # last page, when the passage runs onto another page (an article)
     article: str | None = None  # the article(s) of a law the passage holds: "111", "10 Bis", "5–7"
+    ocr: bool = False  # some of its text was recognised by OCR on a scanned page: may hold misreadings
 
     def to_dict(self) -> dict:
         return asdict(self)

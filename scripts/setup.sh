@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up Puente in .venv: CPU torch first (any other torch spec pulls GBs of CUDA wheels), then the project.
-# With --test, also the test extras and Debian's chromium for the browser tests.
+# Also Debian's tesseract-ocr (OCR of scanned pages); with --test, the test extras and Debian's chromium
+# for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,12 +13,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 pip() { .venv/bin/python -m pip --disable-pip-version-check -q "$@"; }
 
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 pip install torch==2.13.0
+# Tesseract reads scanned pages (OCR) at ingest; without it a scanned PDF is refused with this hint
+if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx spa; then
+    echo "Installing Debian's tesseract-ocr (Spanish and English) for scanned pages..."
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng >/dev/null
+fi
 if [ "$want_tests" = 1 ]; then
     pip install -e ".[test]"
     if [ ! -x /usr/bin/chromium ]; then
         echo "Installing Debian's chromium for the browser tests..."
-        if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
         $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
     fi
 else

@@ -72,7 +72,8 @@ def _print_text(query: str, hits) -> None:
         named = [*scope.countries, *map(str, scope.plenaries), *map(str, scope.years), *scope.cities, *scope.documents]
         print(f"  (scope: {', '.join(named)})")
     for rank, hit in enumerate(hits, 1):
-        print(f"\n{rank}. {hit.citation()}  [score {hit.score:.4f}]")
+        ocr = "  (text recognised by OCR)" if hit.ocr else ""
+        print(f"\n{rank}. {hit.citation()}  [score {hit.score:.4f}]{ocr}")
         print(textwrap.indent(textwrap.fill(hit.highlight, 100), "   > "))
     print()
 

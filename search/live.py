@@ -28,8 +28,8 @@ class LiveSearcher:
 
     def _read_current(self) -> str | None:
         try:
-            return (self.index_dir / store.CURRENT_FILE).read_text(encoding="utf-8").strip()
-        except OSError:
+            return (self.index_dir / store.CURRENT_FILE).read_bytes().decode("utf-8").strip()
+        except (OSError, UnicodeDecodeError):  # a damaged CURRENT is reported by Searcher.open
             return None
 
     def _open(self, embedder) -> Searcher:

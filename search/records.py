@@ -26,6 +26,7 @@ class Hit:
     article: str | None = None  # a law's article(s) the passage holds: "111", "5–7"
     page_end: int | None = None  # last page when the passage runs onto another page
     country: str = ""  # whose law or report it is, when one country's
+    ocr: bool = False  # the passage's text was recognised by OCR on a scanned page: it may hold misreadings
 
     def pages(self) -> str | None:
         """Gives the page or page range a passage is printed on ("43", "43-44"), None when unpaginated."""

@@ -352,4 +352,5 @@ class Searcher:
             article=chunk.article,
             page_end=chunk.page_end,
             country=doc.country if doc else "",
+            ocr=chunk.ocr,
         )

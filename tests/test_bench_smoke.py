@@ -98,3 +98,23 @@ def test_hnsw_gives_every_candidate_asked_for_even_beyond_ef_search():
     odd = faiss.IDSelectorBatch(np.arange(1, 5000, 2, dtype=np.int64))
     _, ids = index.search(vectors[:20], 200, params=store.search_parameters(index, 200, odd))
     assert (ids >= 0).all() and (ids % 2 == 1).all()
+
+
+REALPDFS = Path(__file__).resolve().parents[2] / "shared" / "realpdfs"
+
+
+@pytest.mark.skipif(not REALPDFS.is_dir(), reason=f"{REALPDFS} is not there")
+def test_ingest_bench_prints_each_file_and_every_stage(tmp_path):
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for name in ("sf-pdflatex-4-pages.pdf", "sf-libreoffice-writer-password.pdf", "pypdf-enc-r6-empty-password.pdf"):
+        (folder / name).symlink_to(REALPDFS / name)
+    outcomes = tmp_path / "outcomes.txt"
+    done = subprocess.run([sys.executable, "-m", "bench.ingest_bench", str(folder), "--model", "test/hash",
+                           "--outcomes", str(outcomes)], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for words in ("read (worker", "embed passages", "embed sentences", "texts/s", "20 passages",
+                  "refused: encrypted — the PDF needs a password"):
+        assert words in done.stdout, done.stdout
+    assert "sf-libreoffice-writer-password.pdf" in outcomes.read_text(encoding="utf-8")

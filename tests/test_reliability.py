@@ -210,7 +210,7 @@ def test_ingest_names_each_bad_file_and_exits_1(hostile_run):
 @pytest.mark.parametrize("name, words", [
     ("web-page.pdf", "HTML page"),
     ("password.pdf", "needs a password"),
-    ("scanned.pdf", "likely scanned"),
+    ("scanned.pdf", "OCR read no words"),
     ("bomb.pdf", "decompression bomb"),
     ("huge.txt", "the limit is 200 MB"),
     ("zero-bytes.pdf", "zero bytes"),
@@ -400,6 +400,29 @@ def _garbled_manifest(generation: Path) -> None:
     (generation / store.MANIFEST_FILE).write_text('{"format_version": 1, "files": ', encoding="utf-8")
 
 
+def _manifest_not_utf8(generation: Path) -> None:
+    """A manifest with one byte that is not UTF-8 (a disk or copy error): it used to be a traceback."""
+    path = generation / store.MANIFEST_FILE
+    data = path.read_bytes()
+    at = data.index(b'"created"') + 1
+    path.write_bytes(data[:at] + b"\xff" + data[at + 1:])
+
+
+def _manifest_fields_of_the_wrong_type(generation: Path) -> None:
+    _rewrite_manifest(generation, lambda manifest: manifest.update(files=["chunks.jsonl"]))
+
+
+def _chunks_not_utf8_behind_a_matching_checksum(generation: Path) -> None:
+    """Damage the checksum cannot see (the manifest was rewritten to match): only decoding can tell."""
+    path = generation / "chunks.jsonl"
+    data = path.read_bytes()
+    path.write_bytes(data[:10] + b"\xff\xfe" + data[12:])
+
+    def fix(manifest):
+        manifest["files"]["chunks.jsonl"] = {"sha256": store.sha256_file(path), "bytes": path.stat().st_size}
+    _rewrite_manifest(generation, fix)
+
+
 def _missing_vectors(generation: Path) -> None:
     (generation / "vectors.npy").unlink()
 
@@ -411,6 +434,9 @@ CORRUPTIONS = [
     (_future_format, store.IndexFormatError, "format version 2"),
     (_garbled_manifest, store.IndexCorruptError, "not valid JSON"),
     (_missing_vectors, store.IndexCorruptError, "is missing"),
+    (_manifest_not_utf8, store.IndexCorruptError, "is not UTF-8 text"),
+    (_manifest_fields_of_the_wrong_type, store.IndexCorruptError, "'files' field"),
+    (_chunks_not_utf8_behind_a_matching_checksum, store.IndexCorruptError, "UnicodeDecodeError"),
 ]
 
 
@@ -441,6 +467,30 @@ def test_live_searcher_serves_the_previous_good_generation_when_the_live_one_is_
     assert "gen-000001" in searcher.notice and words in searcher.notice
     hits = searcher.search("Sistema de Alerta Temprana Chile", k=3)
     assert hits and all(hit.doc_id == "V-2024" for hit in hits)  # generation 1 holds the 2024 report only
+
+
+@pytest.mark.parametrize("damage", [_manifest_not_utf8, _chunks_not_utf8_behind_a_matching_checksum],
+                         ids=["manifest", "chunks"])
+def test_search_cli_refuses_a_damaged_live_generation_in_one_sentence(index_copy, damage):
+    damage(store.live_generation(index_copy))
+    result = subprocess.run([sys.executable, "-m", "search", "--index", str(index_copy), "alertas tempranas"],
+                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.stderr
+    assert "--rollback" in lines[0] and "rebuild" in lines[0]
+
+
+def test_the_page_says_it_serves_an_older_generation_when_the_live_manifest_is_not_utf8(index_copy):
+    from search.live import LiveSearcher
+    from ui.i18n import t
+    from ui.page import PageContext
+
+    _manifest_not_utf8(store.live_generation(index_copy))
+    page = PageContext(searcher=LiveSearcher(index_copy, embedder=HashEmbedder()), lang=None)
+    banner = page.notice_html("es")
+    assert t("older_index", "es") in banner and "gen-000001" in banner and "not UTF-8" in banner
+    assert page.live_searcher().search("Sistema de Alerta Temprana", k=1)
 
 
 def test_an_index_built_with_another_model_is_refused_by_name(index_copy):

@@ -80,10 +80,18 @@ def card_html(rank: int, hit: Hit, lang: str) -> str:
         f'<div class="pc-plenary">{escape(plenary_line(hit, lang))}</div></div>'
         f'<span class="pc-score" title="{escape(score_title)}">{escape(t("similarity", lang))} {similarity}</span>'
         f'</div>'
-        f'<div class="pc-where">{escape(location_line(hit, lang))}</div>'
+        f'<div class="pc-where">{escape(location_line(hit, lang))}{_ocr_mark(hit, lang)}</div>'
         f'<div class="pc-text">{passage_html(hit.text, hit.highlight)}</div>'
         f'{source}</article>'
     )
+
+
+def _ocr_mark(hit: Hit, lang: str) -> str:
+    """Gives the "text recognised by OCR" mark of a passage read from a scan ("" for a text layer)."""
+    if not hit.ocr:
+        return ""
+    return (f' · <span class="pc-ocr" title="{escape(t("ocr_title", lang))}">'
+            f'{escape(t("ocr", lang))}</span>')
 
 
 def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: bool = False,
@@ -139,6 +147,7 @@ CSS = """
 .pc-score {flex: none; font-size: 0.72em; color: var(--body-text-color-subdued); opacity: 0.8;
            white-space: nowrap;}
 .pc-where {font-size: 0.85em; color: var(--body-text-color-subdued); margin: 6px 0 8px 0;}
+.pc-ocr {font-style: italic;}
 .pc-text {white-space: pre-line; line-height: 1.5;}
 .pc-text mark {background: #fff1a8; color: inherit; padding: 0 2px; border-radius: 2px;}
 .dark .pc-text mark {background: #6b5d00;}
