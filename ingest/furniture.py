@@ -75,6 +75,10 @@ def strip_furniture(pages: list[str], keys: set[str] | None = None) -> list[str]
         drop = {i for i in _zone_indices(lines)
                 if line_key(lines[i]) in keys or (len(pages) > 1 and _PAGE_LABEL.match(lines[i]))}
         out.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    if not any(text.strip() for text in out):
+        # every line recurs on every page (a one-line document repeated, "Page1".."Page4"): that is the
+        # document's content, not furniture around it
+        return list(pages)
     return out
 
 

@@ -74,23 +74,23 @@ class ScopeReader:
         """Gives the scope of a question; extra is more text to read names from (an English query's Spanish),
         ignore the values (Scope.named) the user took out of the scope."""
         ignored = {fold(str(value)) for value in ignore}
+        folded = " ".join(_words(f"{query} {extra}"))
+        # what the question says, read once; each document is then checked against it
+        countries = set(countries_meant(query))
+        plenaries = _plenaries_named(folded)
+        meeting = bool(re.search(_PLENARY_WORDS, folded))
+        document_stems = set(self._stem(folded.split())) if _DOCUMENT_WORDS.search(folded) else set()
         scope = Scope()
-        text = f"{query} {extra}"
-        folded = " ".join(_words(text))
         for doc_id, meta in self.documents.items():
-            reasons = []
-            if meta.country and meta.country in countries_meant(query):
-                reasons.append(("countries", meta.country))
-            if meta.year and re.search(rf"\b{meta.year}\b", folded) and re.search(_PLENARY_WORDS, folded):
-                reasons.append(("years", meta.year))
-            if meta.plenary and self._names_plenary(folded, str(meta.plenary)):
-                reasons.append(("plenaries", meta.plenary))
-            if meta.city and fold(meta.city.split(",")[0]).strip() and \
-                    re.search(rf"\b{re.escape(fold(meta.city.split(',')[0]).strip())}\b", folded):
-                reasons.append(("cities", meta.city))
-            if self._names_document(folded, doc_id):
-                reasons.append(("documents", doc_id))
-            reasons = [(part, value) for part, value in reasons if fold(str(value)) not in ignored]
+            city = fold(meta.city.split(",")[0]).strip() if meta.city else ""
+            reasons = [
+                ("countries", meta.country) if meta.country in countries else None,
+                ("years", meta.year) if meta.year and meeting and re.search(rf"\b{meta.year}\b", folded) else None,
+                ("plenaries", meta.plenary) if meta.plenary and str(meta.plenary).upper() in plenaries else None,
+                ("cities", meta.city) if city and re.search(rf"\b{re.escape(city)}\b", folded) else None,
+                ("documents", doc_id) if self._title_stems.get(doc_id, set()) & document_stems else None,
+            ]
+            reasons = [(part, value) for part, value in filter(None, reasons) if fold(str(value)) not in ignored]
             for part, value in reasons:
                 values = getattr(scope, part)
                 if value not in values:
@@ -99,22 +99,17 @@ class ScopeReader:
                 scope.doc_ids.append(doc_id)
         return scope
 
-    @staticmethod
-    def _names_plenary(folded: str, plenary: str) -> bool:
-        """Tells whether a question names a plenary by its numeral or ordinal ("V Plenaria", "fifth plenary")."""
-        from search.filters import canonical_plenary
 
-        for match in re.finditer(rf"\b([ivx]{{1,4}}|\d{{1,2}}(?:st|nd|rd|th|a|o)?|{'|'.join(_ORDINALS)})\s+{_PLENARY_WORDS}",
-                                 folded):
-            word = match.group(1)
-            number = _ORDINALS.get(word)
-            value = canonical_plenary(number if number else re.sub(r"(st|nd|rd|th|a|o)$", "", word))
-            if value.upper() == plenary.upper():
-                return True
-        return False
+_PLENARY_MENTION = re.compile(rf"\b([ivx]{{1,4}}|\d{{1,2}}(?:st|nd|rd|th|a|o)?|{'|'.join(_ORDINALS)})\s+{_PLENARY_WORDS}")
 
-    def _names_document(self, folded: str, doc_id: str) -> bool:
-        """Tells whether a question names a document: a kind of document and a distinctive word of its title."""
-        if not _DOCUMENT_WORDS.search(folded):
-            return False
-        return bool(self._title_stems.get(doc_id, set()) & set(self._stem(folded.split())))
+
+def _plenaries_named(folded: str) -> set[str]:
+    """Gives the plenaries a question names by numeral or ordinal ("V Plenaria", "fifth plenary"), as Roman numerals."""
+    from search.filters import canonical_plenary
+
+    named = set()
+    for match in _PLENARY_MENTION.finditer(folded):
+        word = match.group(1)
+        number = _ORDINALS.get(word)
+        named.add(canonical_plenary(number if number else re.sub(r"(st|nd|rd|th|a|o)$", "", word)).upper())
+    return named

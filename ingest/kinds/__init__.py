@@ -36,10 +36,6 @@ def cut_document(meta: DocumentMeta, pages: list[Page], chunking: dict) -> Parse
     numbers = [page.number for page in pages]
     furniture = furniture_keys([page.text for page in pages])
     texts = strip_furniture([page.text for page in pages], furniture)
-    if not any(text.strip() for text in texts):
-        # every line recurs on every page (a one-line document repeated, "Page1".."Page4"): that is the
-        # document's content, not furniture around it
-        texts = [page.text for page in pages]
     stripped = list(zip(numbers, texts))
     kind = document_kind(meta, stripped)
     country = main_country(meta.title + "\n" + "\n".join(texts))
