@@ -31,7 +31,10 @@ SUITES = (
     ("reports: held-out 6-9 (blind, paired)", "reports", REPORT_BLIND, DATA / "negatives.jsonl"),
     ("reports: development", "reports", (DATA / "dev.jsonl",), None),
     ("new documents: tuning set", "tune", (DATA / "docs_tune.jsonl",), DATA / "docs_tune_negatives.jsonl"),
-    ("new documents: three laws (blind)", "laws", (DATA / "laws_blind.jsonl",), DATA / "laws_blind_negatives.jsonl"),
+    ("new documents: three laws (first blind set)", "laws", (DATA / "laws_blind.jsonl",),
+     DATA / "laws_blind_negatives.jsonl"),
+    ("new documents: three laws (second blind set)", "laws", (DATA / "laws_blind2.jsonl",),
+     DATA / "laws_blind2_negatives.jsonl"),
 )
 
 

@@ -34,9 +34,10 @@ class BuildReport:
 
 def passage_text_for_embedding(chunk: Chunk, title: str = "") -> str:
     """Gives the text a passage is embedded as: its section heading (and for a law's article, the law's title:
-    `law_titles`) gives context the passage lacks."""
+    `law_titles`; for a later piece of a long article, its context) gives context the passage lacks."""
     head = " › ".join(part for part in (title, chunk.section) if part)
-    return f"{head}\n{chunk.text}" if head else chunk.text
+    lines = [line for line in (head, chunk.context, chunk.text) if line]
+    return "\n".join(lines)
 
 
 def law_titles(documents) -> dict[str, str]:

@@ -57,6 +57,9 @@ class Chunk:
     page_end: int | None = None  # last page, when the passage runs onto another page (an article)
     article: str | None = None  # the article(s) of a law the passage holds: "111", "10 Bis", "5–7"
     ocr: bool = False  # some of its text was recognised by OCR on a scanned page: may hold misreadings
+    # what a later piece of a long article needs from before it to be read alone (the article's opening, the
+    # lead-ins of its lists): embedded with the passage, not part of its text (ingest.kinds.law.lead_ins)
+    context: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

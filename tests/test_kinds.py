@@ -8,7 +8,8 @@ import pytest
 from ingest.furniture import furniture_share, strip_furniture
 from ingest.gazetteer import main_country
 from ingest.kinds import LAW, REPORT, cut_document, document_kind
-from ingest.kinds.law import chunk_law, looks_like_law
+from index.build import passage_text_for_embedding
+from ingest.kinds.law import chunk_law, looks_like_law, unit_words
 from ingest.records import DocumentMeta, Page
 from search.records import Hit
 
@@ -102,6 +103,53 @@ def test_a_long_article_carries_its_number_into_every_piece():
     assert pieces[0].text.startswith("Artículo 5.")
     assert all(p.text.startswith("Artículo 5 (continuación)") for p in pieces[1:])
     assert all(len(p.text.split()) <= 200 for p in pieces)
+
+
+GUIDELINES_TEXT = """LINEAMIENTOS DE PRUEBA
+CAPÍTULO I
+TRÁMITES DE VISA
+Trámite 1 Visa de visitante
+Caso en el que se presenta: personas que vienen de paseo.
+Trámite 2 Visa de residente temporal
+Caso en el que se presenta: personas que vivirán en el país hasta cuatro años.
+Requisitos
+III. Presentar los documentos que acrediten alguno de los siguientes supuestos:
+a. Arraigo:
+{arraigo}
+b. Solvencia económica:
+1. Constancia de empleo con ingresos mensuales suficientes.
+2. Estados de cuenta bancarios con saldo promedio mensual suficiente durante los últimos doce meses.
+Trámite 3 Visa de estudiante
+Caso en el que se presenta: personas admitidas en una escuela.
+"""
+
+
+def test_numbered_units_of_guidelines_head_their_passages_and_are_never_mixed():
+    arraigo = "\n".join(f"{i}. Escritura de un inmueble número {i} a nombre de la persona solicitante, "
+                        "registrada con una antigüedad mínima de dos años ante la autoridad." for i in range(1, 9))
+    lines = GUIDELINES_TEXT.format(arraigo=arraigo).splitlines()
+    chunks = chunk_law(DocumentMeta(doc_id="lin", title="Lineamientos"), [(1, "\n".join(lines))], **CHUNKING)
+    resident = [c for c in chunks if "Trámite 2" in (c.section or "")]
+    assert resident and resident[0].section == "Capítulo I. Trámites de visa › Trámite 2. Visa de residente temporal"
+    assert all("paseo" not in c.text and "escuela" not in c.text for c in resident)
+    bank = next(c for c in resident if "Estados de cuenta" in c.text)
+    # read alone, a later piece says what its list is about
+    embedded = passage_text_for_embedding(bank)
+    assert "Presentar los documentos" not in bank.text
+    assert bank.context.startswith("III. Presentar los documentos que acrediten alguno de los siguientes supuestos:")
+    assert "Presentar los documentos" in embedded and "Solvencia económica" in embedded
+
+
+def test_a_later_piece_of_a_long_article_carries_the_articles_opening():
+    pieces = [c for c in _law_chunks() if c.article == "5"]
+    assert pieces[0].context is None
+    assert all(p.context.startswith("Artículo 5. La autoridad revisará el caso número 0") for p in pieces[1:])
+
+
+def test_dates_and_references_are_not_taken_for_numbered_units():
+    assert unit_words(["Viernes 25 de julio de 2025 DIARIO OFICIAL", "Viernes 26 de julio de 2025",
+                       "Trámite 1 Visa", "Convenio 29 Relativo al trabajo", "Trámite 2 Visa"]) == set()
+    assert unit_words(["Trámite 1 Visa A", "Trámite 2 Visa B", "Trámite 3 Visa C"]) == {"Trámite"}
 
 
 def test_short_articles_of_one_chapter_share_a_passage_and_say_which():

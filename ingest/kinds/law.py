@@ -29,7 +29,7 @@ ARTICLE = re.compile(rf"^\s*(?:ART[ÍI]CULO|Art[íi]culo|Art\.)\s*(\d{{1,4}})(?:
                      re.I)
 ORDINAL_ARTICLE = re.compile(rf"^\s*(?:(?:ART[ÍI]CULO|Art[íi]culo)\s+)?({_ORDINAL_WORDS})\s*(?:\.\s*-?|[-–])\s*",
                              re.I)
-_LEVELS = {"libro": 0, "titulo": 1, "capitulo": 2, "seccion": 3}
+_LEVELS = {"libro": 0, "titulo": 1, "capitulo": 2, "seccion": 3, "unit": 4}
 DIVISION = re.compile(r"^\s*(LIBRO|T[ÍI]TULO|CAP[ÍI]TULO|SECCI[ÓO]N|Libro|T[íi]tulo|Cap[íi]tulo|Secci[óo]n)\s+"
                       rf"([IVXLC]+|\d{{1,3}}|{_ORDINAL_WORDS}|Primero|Segundo|Tercero|Cuarto|Quinto|Sexto|S[ée]ptimo|"
                       r"Octavo|Noveno|D[ée]cimo|[ÚU]nico)\b\s*[.:\-–]?\s*(.*)$")
@@ -83,6 +83,32 @@ def read_articles(pages: list[tuple[int | None, str]]) -> list[Article]:
     return _ArticleReader([(number, line) for number, text in pages for line in text.splitlines()]).read()
 
 
+# 'Trámite 1 Visa de Visitante ...', 'Regla 2. ...': a capitalised word, a number, then a capitalised title
+_NUMBERED_HEADING = re.compile(r"^\s*([A-ZÁÉÍÓÚ][a-záéíóúñ]{3,})\s+(\d{1,3})\.?\s+([A-ZÁÉÍÓÚ].*)$")
+_NOT_UNIT_WORDS = {"articulo", "capitulo", "seccion", "titulo", "libro"}
+MIN_UNITS = 3  # numbered headings 1, 2, 3 ... a word needs to count as a unit of the text
+
+
+def unit_words(lines: list[str]) -> set[str]:
+    """Gives the words that head numbered units of a text outside its articles ('Trámite 1', 'Trámite 2', ...):
+    a capitalised word followed by a number and a title, on lines whose numbers count 1, 2, 3 ... upwards in
+    the order they are printed. Dates ('Viernes 25 de julio'), references and single mentions never count."""
+    seen: dict[str, list[int]] = {}
+    for line in lines:
+        match = _NUMBERED_HEADING.match(line)
+        if match and match.group(1).translate(_FOLD).lower() not in _NOT_UNIT_WORDS:
+            seen.setdefault(match.group(1), []).append(int(match.group(2)))
+    words = set()
+    for word, numbers in seen.items():
+        expected = 1
+        for number in numbers:
+            if number == expected:
+                expected += 1
+        if expected - 1 >= MIN_UNITS:
+            words.add(word)
+    return words
+
+
 class _ArticleReader:
     """Walks a legal text's lines once, keeping the division path, and opens an article at each heading."""
 
@@ -96,6 +122,8 @@ class _ArticleReader:
         self.first_title: list[str] = []  # the heading over the first instrument, named once a second starts
         self.switched_at: int | None = None  # where the second instrument starts
         self.last_number = 0  # the last article number outside the transitional articles (0: none yet)
+        self.units = unit_words([line for _, line in lines])  # numbered units below the divisions (unit_words)
+        self.last_unit = 0
 
     def read(self) -> list[Article]:
         while self.i < len(self.lines):
@@ -113,6 +141,8 @@ class _ArticleReader:
                 self.articles.append(Article("", _path(self.instrument, self.path)))
             elif label is not None:
                 self._article(label, page, line)
+            elif self._is_unit_heading(line):
+                self._unit(page, line)
             elif _INSTRUMENT.match(line) and _is_heading_text(line):
                 self._instrument_heading(page, line)
             else:
@@ -130,6 +160,19 @@ class _ArticleReader:
         if "Transitorios" in self.path:  # a division after the transitional articles: the body goes on
             self.path = [None] * len(_LEVELS)
         self.path[level:] = [title] + [None] * (len(_LEVELS) - level - 1)
+        self.articles.append(Article("", _path(self.instrument, self.path)))
+
+    def _is_unit_heading(self, line: str) -> bool:
+        match = _NUMBERED_HEADING.match(line) if self.units else None
+        return bool(match and match.group(1) in self.units and int(match.group(2)) in (1, self.last_unit + 1))
+
+    def _unit(self, page: int | None, line: str) -> None:
+        """Opens a numbered unit ('Trámite 3 Visa de residente temporal'): the lowest division, so its heading
+        is the section of every passage of it and passages never straddle two units."""
+        match = _NUMBERED_HEADING.match(line)
+        self.last_unit = int(match.group(2))
+        title = " ".join(match.group(3).split())[:160].rstrip(".: ")
+        self.path[_LEVELS["unit"]] = f"{match.group(1)} {match.group(2)}. {title}"
         self.articles.append(Article("", _path(self.instrument, self.path)))
 
     def _article(self, label: str, page: int | None, line: str) -> None:
@@ -256,10 +299,56 @@ class _Piece:
     labels: list[str]
     divisions: tuple[str, ...]
     whole: bool = True  # a whole article, not one piece of a long one
+    context: str = ""  # what a later piece of a long article carries from before it (lead_ins)
+
+
+LEAD_IN_WORDS = 25  # words of an article's opening or of a list's lead-in carried into a later piece
+MAX_LEAD_INS = 2  # the nearest levels of nested lists a piece carries
+
+
+def _enumerator_kind(paragraph: str) -> str:
+    """Gives the kind of list marker a paragraph starts with: 'I.' roman, 'a)'/'a.' letter, '1.' digit,
+    '-' bullet, or '' for none."""
+    match = _ENUMERATOR.match(paragraph)
+    if not match:
+        return ""
+    marker = match.group(0).strip()
+    if marker[0].isdigit():
+        return "digit"
+    if marker[0] in "-•":
+        return "bullet"
+    return "roman" if marker[:-1].isupper() else "letter"
+
+
+def _shortened(text: str, words: int = LEAD_IN_WORDS) -> str:
+    parts = text.split()
+    return " ".join(parts) if len(parts) <= words else " ".join(parts[:words]) + " …"
+
+
+def lead_ins(paragraphs: list[str], first: int, label: str) -> str:
+    """Gives what a piece starting at paragraph `first` of a long article needs from before it to be read on
+    its own: the article's opening and the lead-ins of the lists it sits in ('III. Presentar los documentos
+    que acrediten alguno de los siguientes supuestos:' › 'b. Solvencia económica:'), each shortened.
+
+    A lead-in is the nearest earlier paragraph ending with a colon whose list marker is of another kind than
+    the ones below it (a sibling item of the same kind is not a lead-in); the nearest MAX_LEAD_INS are kept."""
+    kinds = {_enumerator_kind(paragraphs[first])}
+    found = []
+    for k in range(first - 1, 0 if label else -1, -1):  # an article's paragraph 0 is its opening, below
+        paragraph = paragraphs[k]
+        kind = _enumerator_kind(paragraph)
+        if paragraph.rstrip().endswith(":") and kind not in kinds:
+            found.append(_shortened(paragraph))
+            kinds.add(kind)
+            if not kind or len(found) == MAX_LEAD_INS:  # a lead-in without a marker opens the article's list
+                break
+    opening = [_shortened(paragraphs[0])] if label else []
+    return " › ".join(opening + found[::-1])
 
 
 def _article_pieces(article: Article, vocab, target_words: int, max_words: int) -> list[_Piece]:
-    """Gives an article as one piece, or cut at paragraphs and sentences with its number carried into each."""
+    """Gives an article as one piece, or cut at paragraphs and sentences with its number carried into each
+    (and in the piece's context, the article's opening and the lead-ins of its lists: lead_ins)."""
     by_line = [(page, text) for page, text in article.lines if text.strip()]
     paragraphs = _paragraphs([text for _, text in by_line], vocab)
     pages = [page for page, _ in by_line]
@@ -267,16 +356,21 @@ def _article_pieces(article: Article, vocab, target_words: int, max_words: int) 
     if word_count(whole) <= max_words:
         return [_Piece(whole, pages, [article.label], article.divisions)]
     # a long article: pieces of it never share a passage with another article
-    units = [part for para in paragraphs for part in _sentence_windows(para, target_words)]
+    units = [(k, part) for k, para in enumerate(paragraphs) for part in _sentence_windows(para, target_words)]
     page_of = _page_locator(by_line)
     pieces: list[_Piece] = []
-    current: list[str] = []
+    current: list[tuple[int, str]] = []
     for unit in units + [None]:
-        if unit is None or (current and word_count(" ".join(current + [unit])) > target_words):
-            text = "\n".join(current)
-            if pieces and article.label:
-                text = f"Artículo {article.label} (continuación)\n{text}"
-            pieces.append(_Piece(text, page_of(current), [article.label], article.divisions, whole=False))
+        if unit is None or (current and word_count(" ".join(t for _, t in current + [unit])) > target_words):
+            texts = [t for _, t in current]
+            text = "\n".join(texts)
+            context = ""
+            if pieces:
+                context = lead_ins(paragraphs, current[0][0], article.label)
+                if article.label:
+                    text = f"Artículo {article.label} (continuación)\n{text}"
+            pieces.append(_Piece(text, page_of(texts), [article.label], article.divisions, whole=False,
+                                 context=context))
             current = []
         if unit is not None:
             current.append(unit)
@@ -354,7 +448,8 @@ def _merge_short(pieces: list[_Piece], target_words: int, short_words: int) -> l
             last.pages += piece.pages
             last.labels += piece.labels
             continue
-        out.append(_Piece(piece.text, list(piece.pages), list(piece.labels), piece.divisions, piece.whole))
+        out.append(_Piece(piece.text, list(piece.pages), list(piece.labels), piece.divisions, piece.whole,
+                          piece.context))
     return out
 
 
@@ -388,5 +483,5 @@ def chunk_law(meta: DocumentMeta, pages: list[tuple[int | None, str]], *, target
             section=" › ".join(piece.divisions) or None, page=first,
             page_end=last if last != first else None,
             part=piece.divisions[0] if piece.divisions else "preamble",
-            countries=countries_named(text), article=article))
+            countries=countries_named(text), article=article, context=piece.context or None))
     return chunks
