@@ -71,6 +71,12 @@ def _print_text(query: str, hits) -> None:
     if scope:
         named = [*scope.countries, *map(str, scope.plenaries), *map(str, scope.years), *scope.cities, *scope.documents]
         print(f"  (scope: {', '.join(named)})")
+    practices = getattr(hits, "practices", [])
+    if practices:
+        from search.practices import format_table
+
+        print("\n  Good practices, policies and tools the reports list for this question:")
+        print(textwrap.indent(format_table(practices), "  "))
     for rank, hit in enumerate(hits, 1):
         ocr = "  (text recognised by OCR)" if hit.ocr else ""
         print(f"\n{rank}. {hit.citation()}  [score {hit.score:.4f}]{ocr}")
@@ -105,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             hits = searcher.search(query, k=args.k or 5, **_filters(args))
             if args.json:
                 print(json.dumps({"query": query, "no_good_match": bool(getattr(hits, "no_good_match", False)),
-                                  "scope": hits.scope.to_dict(), "hits": [h.to_dict() for h in hits]},
+                                  "scope": hits.scope.to_dict(), "hits": [h.to_dict() for h in hits],
+                                  "practices": [p.to_dict() for p in hits.practices]},
                                  ensure_ascii=False))
             else:
                 _print_text(query, hits)

@@ -54,10 +54,12 @@ class Scores:
     hit5: float
     mrr10: float
     ndcg10: float
+    items10: float | None = None  # list questions: the share of their answer items in the top 10 (item_recall)
 
     def row(self, label: str) -> str:
-        return (f"{label:<22} n={self.n:<4} hit@1={self.hit1:.3f}  hit@5={self.hit5:.3f}  "
-                f"MRR@10={self.mrr10:.3f}  nDCG@10={self.ndcg10:.3f}")
+        items = f"  items@10={self.items10:.3f}" if self.items10 is not None else ""
+        return (f"{label:<28} n={self.n:<4} hit@1={self.hit1:.3f}  hit@5={self.hit5:.3f}  "
+                f"MRR@10={self.mrr10:.3f}  nDCG@10={self.ndcg10:.3f}{items}")
 
 
 def score_ranking(relevant: list[bool], n_relevant: int) -> tuple[float, float, float, float]:
@@ -82,21 +84,43 @@ def load_queries(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def evaluate(searcher, queries: list[dict], modes=MODES) -> dict[str, dict[str, Scores]]:
-    """Gives, per mode and per language (plus "all"), the summarised scores; also the misses."""
+def item_recall(results, query: dict) -> float | None:
+    """Gives the share of a list question's answer items (field "items": each a list of gold phrases) that the
+    top results hold, in a passage or in a good-practice record shown beside them; None without items."""
+    items = query.get("items")
+    if not items:
+        return None
+    texts = [h.text for h in results] + [f"{p.record.name} {p.record.source_line} {p.record.holder}"
+                                         for p in getattr(results, "practices", [])]
+    return sum(any(is_hit(text, phrases) for text in texts) for phrases in items) / len(items)
+
+
+def evaluate(searcher, queries: list[dict], modes=MODES, by: str = "lang") -> dict[str, dict[str, Scores]]:
+    """Gives, per mode and per language (or per another field of the queries, e.g. by="style"; plus "all"),
+    the summarised scores. Item recall@10 (item_recall) is kept per group in Scores.items10."""
     per_query_relevant_counts = {}
     results: dict[str, dict[str, Scores]] = {}
     for mode in modes:
         rows: dict[str, list] = {"all": []}
+        recalls: dict[str, list[float]] = {"all": []}
         for q in queries:
             hits = searcher.search(q["query"], k=10, mode=mode)
             relevant = [answers(h, q) for h in hits]
             if q["id"] not in per_query_relevant_counts:
                 per_query_relevant_counts[q["id"]] = sum(answers(c, q) for c in searcher.data.chunks)
             scored = score_ranking(relevant, per_query_relevant_counts[q["id"]])
+            group = str(q.get(by, "?"))
             rows["all"].append(scored)
-            rows.setdefault(q.get("lang", "?"), []).append(scored)
-        results[mode] = {lang: summarise(r) for lang, r in rows.items()}
+            rows.setdefault(group, []).append(scored)
+            recall = item_recall(hits, q)
+            if recall is not None:
+                recalls["all"].append(recall)
+                recalls.setdefault(group, []).append(recall)
+        results[mode] = {}
+        for group, r in rows.items():
+            results[mode][group] = summarise(r)
+            got = recalls.get(group)
+            results[mode][group].items10 = sum(got) / len(got) if got else None
     return results
 
 
@@ -126,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         searcher = Searcher.open(args.index)
-        queries = load_queries(args.queries)
+        loaded = load_queries(args.queries)
+        queries = [q for q in loaded if q.get("style") != "unanswerable"]  # those have no gold: see below
         results = evaluate(searcher, queries)
     except (OSError, SearchError, *PuenteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -135,6 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     for mode, by_lang in results.items():
         for lang in ["all"] + sorted(k for k in by_lang if k != "all"):
             print(by_lang[lang].row(f"{mode}/{lang}"))
+    if any("style" in q for q in loaded):
+        styles = evaluate(searcher, queries, modes=("hybrid",), by="style")["hybrid"]
+        print("\nper question style (Puente):")
+        for style in sorted(k for k in styles if k != "all"):
+            print(styles[style].row(style))
+        unanswerable = [q for q in loaded if q.get("style") == "unanswerable"]
+        if unanswerable:
+            flagged = sum(searcher.search(q["query"], k=1).no_good_match for q in unanswerable)
+            print(f"unanswerable: {flagged}/{len(unanswerable)} flagged 'no good match'")
     if args.negatives:
         negatives = load_queries(args.negatives)
         flagged_neg = sum(searcher.search(q["query"], k=1).no_good_match for q in negatives)

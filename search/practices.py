@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ from ingest.gazetteer import COUNTRIES, canonical_organisation, fold, organisati
 from ingest.practices import PracticeRecord
 from search.filters import canonical_value
 from search.filters import field_name as filter_field
+from search.records import PracticeMatch  # noqa: F401  (re-exported: callers import it from here)
 from search.searcher import MAX_QUERY_CHARS, FilterError, SearchError
 
 PRACTICE_COUNT_KEY = "practices"  # the manifest count that generations with practice records have
@@ -31,27 +31,6 @@ PRACTICE_FILTERS = ("country", "organisation", "plenary", "year", "part", "doc_i
 DEFAULT_K = 10
 # A query found word for word in a record's name or holder ranks it above records that only mean the same.
 _EXACT_BONUS = 1.0
-
-
-@dataclass
-class PracticeMatch:
-    """A practice record that answers a question; score is its cosine with the query (None without a query)."""
-
-    record: PracticeRecord
-    score: float | None = None
-
-    def to_dict(self) -> dict:
-        """Gives the record's fields plus its score: the JSON the CLI prints, one object per record."""
-        return {**self.record.to_dict(), "score": self.score}
-
-    def citation(self) -> str:
-        """Gives where the report lists it: plenary and year, session heading, page."""
-        record = self.record
-        parts = [f"{record.plenary} Plenaria ({record.year})" if record.plenary else record.doc_id]
-        if record.section:
-            parts.append(record.section)
-        parts.append(f"p. {record.page}" if record.page is not None else "sin paginación")
-        return " · ".join(parts)
 
 
 class PracticeFinder:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from ingest.practices import PracticeRecord
+
 
 @dataclass
 class Hit:
@@ -51,4 +53,26 @@ class Hit:
         if self.section:
             parts.append(self.section)
         parts.append(page)
+        return " · ".join(parts)
+
+
+@dataclass
+class PracticeMatch:
+    """A practice record that answers a question; score is its cosine with the query (None without a query)."""
+
+    record: PracticeRecord  # ingest.practices.PracticeRecord
+    score: float | None = None
+    chunk_id: str = ""  # the passage that lists it, when the searcher found it (search.searcher.Results.practices)
+
+    def to_dict(self) -> dict:
+        """Gives the record's fields plus its score: the JSON the CLI prints, one object per record."""
+        return {**self.record.to_dict(), "score": self.score, **({"chunk_id": self.chunk_id} if self.chunk_id else {})}
+
+    def citation(self) -> str:
+        """Gives where the report lists it: plenary and year, session heading, page."""
+        record = self.record
+        parts = [f"{record.plenary} Plenaria ({record.year})" if record.plenary else record.doc_id]
+        if record.section:
+            parts.append(record.section)
+        parts.append(f"p. {record.page}" if record.page is not None else "sin paginación")
         return " · ".join(parts)

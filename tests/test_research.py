@@ -1,0 +1,92 @@
+"""Researchers' questions: lists answered with the good-practice records in scope, questions across plenaries
+shown both plenaries, and the meeting a question names by its host country."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ingest.records import DocumentMeta
+from search.intent import read_intent
+from search.scope import ScopeReader
+from tests.conftest import PROJECT_ROOT
+
+
+@pytest.mark.parametrize("query, style, practices", [
+    ("What did Costa Rica share as good practices at the 2024 plenary?", "list", True),
+    ("¿Qué países compartieron prácticas sobre desplazamiento por el clima en la reunión de Bogotá?", "list", True),
+    ("¿Qué instrumentos y campañas contra la trata se compartieron en 2023?", "list", True),
+    ("Which international organisations attended the 2024 plenary as observers?", "list", False),
+    ("¿Cómo cambió el enfoque de la migración laboral entre la plenaria de 2023 y la de 2024?", "cross-plenary", False),
+    ("What did both plenaries say about climate displacement?", "cross-plenary", False),
+    ("¿Qué es el Proceso de Quito?", "single", False),
+    ("What did Panama say about the Darién?", "single", False),
+    ("alerta temprana", "single", False),
+])
+def test_a_question_is_read_as_a_list_across_plenaries_or_a_single_answer(query, style, practices):
+    intent = read_intent(query)
+    assert intent.style == style
+    assert intent.wants_practices == practices
+
+
+def test_two_plenaries_named_make_a_question_cross_plenary_whatever_its_words():
+    assert read_intent("Compare the 2023 and 2024 plenaries on labour migration", plenaries_named=2).across_plenaries
+
+
+PLENARIES = {
+    "IV-2023": DocumentMeta(doc_id="IV-2023", title="Informe IV", plenary="IV", year=2023,
+                            city="Ciudad de Panamá, Panamá"),
+    "V-2024": DocumentMeta(doc_id="V-2024", title="Informe V", plenary="V", year=2024, city="Bogotá, Colombia"),
+}
+
+
+@pytest.mark.parametrize("query, named", [
+    ("Lista las prácticas que recoge el informe de la plenaria de Panamá", ["Ciudad de Panamá, Panamá"]),
+    ("the Panama meeting's gaps on trafficking", ["Ciudad de Panamá, Panamá"]),
+    ("What did Panama say about the Darién?", ["Panamá"]),
+    ("¿Qué compartió Costa Rica en la reunión de Bogotá?", ["Costa Rica", "Bogotá, Colombia"]),
+])
+def test_a_meeting_named_by_its_host_country_is_that_plenary_not_the_countrys_words(query, named):
+    reader = ScopeReader(PLENARIES, countries={"Panamá", "Costa Rica", "Colombia"})
+    assert reader.read(query).named() == named
+
+
+def test_a_list_question_gets_the_records_in_its_scope_above_the_passages_that_list_them(searcher):
+    results = searcher.search("What did Costa Rica share as good practices at the 2024 plenary?", k=5)
+    assert set(results.scope.named()) >= {"Costa Rica", "2024"}
+    assert results.practices and all("Costa Rica" in p.record.countries and p.record.plenary == "V"
+                                     for p in results.practices)
+    listing = {p.chunk_id for p in results.practices}
+    assert {h.chunk_id for h in results[:3]} & listing  # a passage that lists them is among the first three
+    assert all(p.chunk_id.startswith("V-2024:") for p in results.practices)
+
+
+def test_removing_the_year_widens_a_list_to_both_plenaries(searcher):
+    query = "¿Qué buenas prácticas compartió Costa Rica en la plenaria de 2024?"
+    narrow = searcher.search(query, k=5)
+    wide = searcher.search(query, k=5, without_scope=["2024"])
+    assert {p.record.plenary for p in narrow.practices} == {"V"}
+    assert {p.record.plenary for p in wide.practices} == {"IV", "V"}
+
+
+def test_a_question_across_plenaries_shows_both_in_its_first_five(searcher):
+    hits = searcher.search("¿Cómo abordaron ambas plenarias la migración y el cambio climático?", k=5)
+    assert {h.plenary for h in hits} == {"IV", "V"}
+
+
+def test_a_single_fact_question_gets_no_records(searcher):
+    assert searcher.search("¿Qué propuso Chile sobre alertas tempranas?", k=3).practices == []
+
+
+def test_search_cli_json_gives_the_records_beside_the_hits(real_index):
+    result = subprocess.run([sys.executable, "-m", "search", "--index", str(real_index), "--json", "-k", "3",
+                             "¿Qué países compartieron prácticas sobre desplazamiento por el clima?"],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["practices"] and len(answer["hits"]) == 3
+    names = " ".join(p["name"] for p in answer["practices"])
+    assert "Desplazamiento por Cambio Climático" in names
+    assert all(p["chunk_id"] and p["countries"] is not None for p in answer["practices"])
