@@ -35,6 +35,9 @@ class Scope:
     cities: list[str] = field(default_factory=list)  # as the manifest writes them: "Bogotá, Colombia"
     documents: list[str] = field(default_factory=list)  # doc_ids named by title
     doc_ids: list[str] = field(default_factory=list)  # every document in scope
+    # what the question names that nothing indexed has: a plenary no report is of and no passage names ("VI"),
+    # a meeting year no plenary was held in and no passage names; the reports cannot answer it
+    absent: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.doc_ids or self.countries)
@@ -55,8 +58,14 @@ def _words(text: str) -> list[str]:
 class ScopeReader:
     """Reads a question's scope against the documents of one index generation."""
 
-    def __init__(self, documents: dict, stem=None, countries=()):
+    def __init__(self, documents: dict, stem=None, countries=(), texts=()):
         self.documents = documents  # doc_id -> ingest.records.DocumentMeta
+        # the plenaries and years the passages speak of ("la primera plenaria conjunta", "en 2022"): named in
+        # a question, they are not absent even when no report is of them
+        words = {w for text in texts for w in _words(text)}
+        self._plenaries_in_text = {p for p in map(str.upper, words) if re.fullmatch(r"[IVXL]{1,6}", p)}
+        self._plenaries_in_text |= {p for text in texts for p in _plenaries_named(" ".join(_words(text)))}
+        self._years_in_text = {int(w) for w in words if re.fullmatch(r"(?:19|20)\d\d", w)}
         # countries the passages or practice records name: "What did Costa Rica share?" is scoped to Costa Rica
         # (its records, the passages naming it) though no document is Costa Rica's
         self.countries_named = set(countries)
@@ -117,7 +126,21 @@ class ScopeReader:
         for country in (c for c in meant if c in self.countries_named):
             if country not in scope.countries and fold(country) not in ignored:
                 scope.countries.append(country)
+        scope.absent = self._absent(folded, plenaries, meeting)
         return scope
+
+    def _absent(self, folded: str, plenaries: set[str], meeting: bool) -> list[str]:
+        """Gives what a question names that no indexed document, passage or record has (Scope.absent)."""
+        held = {str(m.plenary).upper() for m in self.documents.values() if m.plenary}
+        years = {m.year for m in self.documents.values() if m.plenary and m.year}
+        absent = [f"{p} Plenaria" for p in sorted(plenaries - held - self._plenaries_in_text)] if held else []
+        if held and meeting:
+            for year in re.findall(r"\b(20\d\d|19\d\d)\s+(?:" + _PLENARY_WORDS + r")|(?:" + _PLENARY_WORDS +
+                                   r")\s+(?:de\s+|of\s+|in\s+)?(20\d\d|19\d\d)\b", folded):
+                number = int(year[0] or year[1])
+                if number not in years and number not in self._years_in_text:
+                    absent.append(str(number))
+        return list(dict.fromkeys(absent))
 
 
 def _host_country(city: str | None) -> str:

@@ -91,8 +91,12 @@ class Results(list):
     """The hits of a query, best first, and what the searcher concluded about them."""
 
     def __init__(self, hits=(), *, no_good_match: bool = False, language: str = "es", unknown_terms=(),
-                 scope=None, best_meaning: float | None = None, practices=(), intent: Intent = Intent()):
+                 scope=None, best_meaning: float | None = None, practices=(), intent: Intent = Intent(),
+                 no_practices: bool = False):
         super().__init__(hits)
+        # a list question about practices whose scope holds no record ("What did Mexico share at the 2024
+        # plenary?" when the reports list none): with scope.absent, reason enough for no_good_match
+        self.no_practices = no_practices
         self.practices = list(practices)  # PracticeMatch: the records that answer a list question, closest first
         self.intent = intent  # what kind of answer the question wants (search.intent)
         self.best_meaning = best_meaning  # the best passage's meaning score, what "no good match" is judged on
@@ -117,7 +121,8 @@ class Searcher:
         self._facets = self._build_facets()
         self._wordmap = LazyWordMap([c.text for c in data.chunks])
         named = {c for chunk in data.chunks for c in chunk.countries} | {c for r in data.practices for c in r.countries}
-        self._scope = ScopeReader(data.documents, stem=stemmer("spanish").stemWords, countries=named)
+        self._scope = ScopeReader(data.documents, stem=stemmer("spanish").stemWords, countries=named,
+                                  texts=[c.text for c in data.chunks])
         self._practice_chunk = self._passages_of_practices()
         self._doc_number = {doc_id: n for n, doc_id in enumerate(dict.fromkeys(c.doc_id for c in data.chunks))}
         self._doc_of = np.asarray([self._doc_number[c.doc_id] for c in data.chunks], dtype=np.int64)
@@ -317,9 +322,12 @@ class Searcher:
         else:
             floor, floor_unknown = settings.weak_below_en, settings.weak_with_unknown_name_below_en
         weak = top_meaning < floor or (bool(unknown) and top_meaning < floor_unknown)
+        # a list of practices whose scope (a country, a plenary) holds no record: the reports list none
+        no_practices = bool(intent.wants_practices and not practices and self.data.practices and scope)
         return Results([self._hit(i, query_vector, by_id[i]) for i in best],
-                       no_good_match=weak, language=language, unknown_terms=unknown, scope=scope,
-                       best_meaning=top_meaning, practices=practices, intent=intent)
+                       no_good_match=weak or bool(scope.absent) or no_practices, language=language,
+                       unknown_terms=unknown, scope=scope, best_meaning=top_meaning, practices=practices,
+                       intent=intent, no_practices=no_practices)
 
     # -- list questions ------------------------------------------------------------------------------
 

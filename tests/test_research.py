@@ -90,3 +90,18 @@ def test_search_cli_json_gives_the_records_beside_the_hits(real_index):
     names = " ".join(p["name"] for p in answer["practices"])
     assert "Desplazamiento por Cambio Climático" in names
     assert all(p["chunk_id"] and p["countries"] is not None for p in answer["practices"])
+
+
+def test_a_plenary_no_report_is_of_and_no_passage_names_is_said_plainly(searcher):
+    results = searcher.search("¿Cuándo y en qué ciudad se celebrará la XV Reunión Plenaria CRM-CSM?", k=3)
+    assert results.no_good_match and results.scope.absent == ["XV Plenaria"]
+    assert len(results) == 3  # the nearest passages are still shown, marked as such
+
+
+def test_an_earlier_plenary_the_reports_speak_of_is_not_absent(searcher):
+    assert searcher.search("¿Dónde se realizó la primera plenaria conjunta CRM-CSM?", k=1).scope.absent == []
+
+
+def test_practices_of_a_country_the_reports_list_none_for_are_not_invented(searcher):
+    results = searcher.search("¿Qué buenas prácticas compartió Paraguay en la plenaria de Bogotá?", k=3)
+    assert results.practices == [] and results.no_practices and results.no_good_match
