@@ -182,12 +182,10 @@ def open_page(browser):
 
 def search(page, query: str) -> None:
     """Types a query, presses Search and waits until the new results are on the page."""
-    before = page.evaluate("() => document.querySelector('#results .pc-results')?.dataset.run ?? ''")
+    before = results_run(page)
     page.fill("#query textarea", query)
     page.click("#search-button")
-    page.wait_for_function(
-        "(before) => { const r = document.querySelector('#results .pc-results');"
-        " return r && r.dataset.run !== before; }", arg=before, timeout=RESULT_MS)
+    wait_for_new_results(page, before)
 
 
 def results_run(page) -> str:
@@ -287,7 +285,7 @@ def test_on_a_phone_the_first_result_comes_into_view_after_a_search(app_url, ope
     page.click("#search-button")  # nothing typed: the notice must be in sight
     expect(page.locator("#results [role=alert]")).to_contain_text("Type a question")
     assert in_view(page, "#results [role=alert]")
-    shoot(page, "phone-empty-query-error")
+    shoot(page, "phone-empty-query-error", full_page=False)
     page.evaluate("() => window.scrollTo(0, 0)")
     before = results_run(page)
     page.fill("#query textarea", ENGLISH_QUERY)
@@ -627,7 +625,7 @@ def focus_ring(page, selector: str) -> str:
     """Gives the outline drawn around the focused element (or the box it sits in), e.g. "3px solid"."""
     return page.evaluate("""(s) => {
         const el = document.querySelector(s);
-        for (const box of [el, el.closest("label"), el.closest(".wrap")]) {
+        for (const box of [el, el.closest("label"), el.closest(".wrap-inner")?.parentElement]) {
             if (!box) continue;
             const style = getComputedStyle(box);
             if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)

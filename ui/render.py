@@ -199,14 +199,18 @@ CSS = """
 /* the selected tab: blue-700 on white, 6.7:1 (Gradio's blue-500 gives 3.7:1) */
 #pc-tabs [role=tab].selected {color: #1d4ed8;}
 .dark #pc-tabs [role=tab].selected {color: #93c5fd;}
-/* a visible focus ring on everything a keyboard reaches */
-:is(a, button, summary, input, textarea, select, [role=tab], [role=option], [tabindex="0"]):focus-visible {
-  outline: 3px solid #1d4ed8 !important; outline-offset: 2px;}
-.dark :is(a, button, summary, input, textarea, select, [role=tab], [role=option], [tabindex="0"]):focus-visible {
-  outline-color: #93c5fd !important;}
+/* a visible focus ring on everything a keyboard reaches (no :is() lists: Gradio's CSS scoping splits at their
+   commas) */
+a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible, textarea:focus-visible,
+select:focus-visible, [role=tab]:focus-visible, [role=option]:focus-visible, [tabindex="0"]:focus-visible,
 label:has(> input[type=radio]:focus-visible), label:has(> input[type=checkbox]:focus-visible),
-.wrap:has(input[role=combobox]:focus-visible) {outline: 3px solid #1d4ed8; outline-offset: 2px;}
-.wrap:has(input[role=combobox]:focus-visible) input[role=combobox]:focus-visible {outline: none !important;}
+.wrap:has(> .wrap-inner input[role=combobox]:focus-visible) {outline: 3px solid #1d4ed8 !important; outline-offset: 2px;}
+.dark a:focus-visible, .dark button:focus-visible, .dark summary:focus-visible, .dark input:focus-visible,
+.dark textarea:focus-visible, .dark select:focus-visible, .dark [role=tab]:focus-visible,
+.dark [role=option]:focus-visible, .dark [tabindex="0"]:focus-visible, .dark label:has(> input:focus-visible),
+.dark .wrap:has(> .wrap-inner input[role=combobox]:focus-visible) {outline-color: #93c5fd !important;}
+/* the box around a filter's text field has the ring (specific enough to beat the scoped rule above) */
+.wrap > .wrap-inner > .secondary-wrap > input[role=combobox]:focus-visible {outline: none !important;}
 #practices-exports {align-items: center;}
 #practices-table {--font-mono: var(--font);}  /* the table holds prose, not code */
 #practices-count .html-container, #admin-result .html-container, #pc-banner .html-container {padding: 0;}
