@@ -349,6 +349,8 @@ def test_a_plenary_filter_picked_by_keyboard_reruns_the_search_and_is_named(app_
     assert {name: [v.upper() for v in values] for name, values in exported["filters"].items()} == {"plenary": ["V"]}
     assert {h["plenary"] for h in exported["hits"]} == {"V"}
     shoot(page, "filter-v-by-keyboard-desktop")
+    page.set_viewport_size(PHONE)
+    shoot(page, "filter-v-by-keyboard-phone")
 
 
 def test_switching_the_interface_language_changes_labels_and_results(app_url, open_page):
@@ -653,10 +655,15 @@ def test_the_keyboard_focus_is_always_visible(app_url, open_page):
     page.keyboard.press("Tab")
     assert focus_ring(page, "#filter-plenary input")
     shoot(page, "focus-ring-dropdown", full_page=False)
+    page.keyboard.press("Escape")  # close the list of choices
     page.get_by_role("tab", name="Buscar", exact=True).focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
     assert focus_ring(page, "#tab-search-button")
+    phone = open_page(app_url, viewport=PHONE)
+    phone.focus("#query textarea")
+    assert focus_ring(phone, "#query textarea")
+    shoot(phone, "focus-ring-question-phone", full_page=False)
 
 
 # -- the Admin tab -----------------------------------------------------------------------------------------
