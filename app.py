@@ -27,7 +27,7 @@ from ui.page import PageContext
 from ui.practices_tab import build_practices_tab
 from ui.render import CSS
 from ui.search_tab import build_search_tab
-from ui.share import BROWSER_LANGUAGE_JS
+from ui.page_script import APPLY_LANGUAGE_JS, GRADIO_TRANSLATIONS, PAGE_SETUP_JS
 
 # Gradio rebuilds a pandas summary of up to 10,000 past events after every event, for a monitoring dashboard
 # Puente does not enable: milliseconds of CPU per search on two cores, growing with uptime. Read when the
@@ -39,7 +39,6 @@ MAX_FILE_SIZE = "1mb"  # without the Admin tab the page takes no uploads; anythi
 
 # Tells a browser driver (tests, bench) that the page has loaded and applied any shared address.
 _MARK_READY_JS = "() => { document.body.dataset.puenteReady = '1'; return []; }"
-_SET_DOCUMENT_LANGUAGE_JS = "(lang) => { document.documentElement.lang = lang; return []; }"
 _SET_URL_LANGUAGE_JS = """
 (lang) => {
   const url = new URL(window.location.href);
@@ -91,7 +90,8 @@ def build_ui(searcher, admin: AdminSettings | None = None):
         page.relabel(lang, lambda lg: gr.update(label=t("interface_language", lg)))
         page.relabel(help_box, lambda lg: gr.update(label=t("help_title", lg)))
         page.relabel(help_text, lambda lg: gr.update(value=t("help", lg)))
-        with gr.Tabs(elem_id="pc-tabs"):
+        # wrap: on a phone every tab stays in sight with its name, none hides behind an unlabelled menu
+        with gr.Tabs(elem_id="pc-tabs", overflow_behavior="wrap") as page.tabs:
             for build_tab in TABS:
                 build_tab(page)
 
@@ -99,7 +99,7 @@ def build_ui(searcher, admin: AdminSettings | None = None):
         updates = [update for _, update in page.relabels]
         lang.change(lambda lg: [update(lg) for update in updates], [lang], components,
                     queue=False, api_visibility="private")
-        lang.change(None, [lang], None, js=_SET_DOCUMENT_LANGUAGE_JS)
+        lang.change(None, [lang], None, js=APPLY_LANGUAGE_JS)  # <html lang>, and Gradio's own words
         lang.input(None, [lang], None, js=_SET_URL_LANGUAGE_JS)
 
         def pick_language(browser_lang: str, request: gr.Request) -> str:
@@ -108,11 +108,12 @@ def build_ui(searcher, admin: AdminSettings | None = None):
             headers = request.headers if request else {}
             return choose_language(params.get("lang"), browser_lang, headers.get("accept-language"))
 
-        loaded = demo.load(pick_language, [browser_language], [lang], js=BROWSER_LANGUAGE_JS,
+        loaded = demo.load(pick_language, [browser_language], [lang], js=PAGE_SETUP_JS,
                            queue=False, api_visibility="private")
+        loaded = loaded.then(None, [lang], None, js=APPLY_LANGUAGE_JS)  # also when the language did not change
         lang.change(page.banner_update, [lang], [banner], queue=False, api_visibility="private")
-        for fn, inputs, outputs in page.load_hooks:
-            loaded = loaded.then(fn, [lang, *inputs], outputs, api_visibility="private")
+        for fn, inputs, outputs, js in page.load_hooks:
+            loaded = loaded.then(fn, [lang, *inputs], outputs, js=js, api_visibility="private")
         loaded = page.refresh_banner(loaded)
         loaded.then(None, None, None, js=_MARK_READY_JS)
     return demo
@@ -124,7 +125,9 @@ def theme():
     return gr.themes.Default(primary_hue="blue", neutral_hue="slate", font=fonts,
                              font_mono=["ui-monospace", "Consolas", "monospace"]).set(
         # blue-600 under white text: a contrast of 5:1 (blue-500, the default, is below 4.5:1)
-        button_primary_background_fill="*primary_600", button_primary_background_fill_hover="*primary_700")
+        button_primary_background_fill="*primary_600", button_primary_background_fill_hover="*primary_700",
+        # secondary text (citation lines, counts, hints) in slate-600 on white: 7.6:1 (slate-400 gave 2.6:1)
+        body_text_color_subdued="*neutral_600")
 
 
 def _header(lang: str) -> str:
@@ -157,7 +160,7 @@ def main() -> int:
     demo.queue(**QUEUE_SETTINGS)
     demo.launch(server_name="127.0.0.1", server_port=port, css=CSS, theme=theme(),
                 max_file_size=f"{admin.max_upload_mb}mb" if admin else MAX_FILE_SIZE,
-                footer_links=["api"], show_error=False)
+                footer_links=["api"], show_error=False, i18n=gr.I18n(**GRADIO_TRANSLATIONS))
     return 0
 
 

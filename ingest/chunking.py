@@ -10,6 +10,17 @@ from ingest.gazetteer import COUNTRIES, countries_named  # noqa: F401  (COUNTRIE
 from ingest.structure import Section, build_sections
 
 _SENTENCE_END = re.compile(r"(?<=[.!?»”])\s+(?=[A-ZÁÉÍÓÚÑ¿¡«“(•0-9])")
+# Words whose full stop ends an abbreviation, not a sentence, though a capital or a number follows:
+# "EE. UU.", "el Sr. Pérez", "art. 111", "p. 4", "No. 5", "Mr. Smith". Compared with the word before a
+# candidate sentence end; a single capital letter ("J. Pérez") is an initial and counts too.
+_ABBREVIATIONS = frozenset("""
+    EE. Sr. Sra. Srta. Sres. Sras. Srs. Dr. Dra. Dres. Lic. Licda. Ing. Arq. Mtro. Mtra. Prof. Profa.
+    Excmo. Excma. Excmos. Emb. Embaj. Gral. Cnel. Min. Pdte. Sto. Sta. Av. Avda. Cía. Dpto. Depto.
+    art. Art. arts. Arts. núm. Núm. No. Nos. p. pp. pág. págs. Pág. cap. Cap. inc. fracc.
+    lit. párr. Vol. vol. ej. aprox. cf. vs. ss.
+    Mr. Mrs. Ms. Messrs. St. Sec. sec. para. e.g. i.e. U.S. U.K. U.N.
+""".split())
+_INITIAL = re.compile(r"[A-ZÁÉÍÓÚÑ]\.")
 _MIN_WORDS = 8
 
 
@@ -28,8 +39,18 @@ def word_count(text: str) -> int:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Return the sentences of a paragraph."""
-    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+    """Return the sentences of a paragraph; a full stop that ends an abbreviation ("EE. UU.", "Sr.", "art.")
+    does not end a sentence."""
+    sentences, start = [], 0
+    for boundary in _SENTENCE_END.finditer(text):
+        words = text[start:boundary.start()].split()
+        last = words[-1].lstrip("(«“\"'¿¡") if words else ""
+        if last in _ABBREVIATIONS or _INITIAL.fullmatch(last):
+            continue
+        sentences.append(text[start:boundary.start()])
+        start = boundary.end()
+    sentences.append(text[start:])
+    return [s for s in sentences if s.strip()]
 
 
 def _units(paragraphs: list[Paragraph], max_words: int) -> list[_Unit]:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up Puente in .venv: CPU torch first (any other torch spec pulls GBs of CUDA wheels), then the project.
-# Also Debian's tesseract-ocr (OCR of scanned pages); with --test, the test extras and Debian's chromium
-# for the browser tests.
+# Also Debian's tesseract-ocr (OCR of scanned pages); with --test, the test extras, Debian's chromium
+# for the browser tests and npm's axe-core (in tests/js/) for their accessibility checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +26,12 @@ if [ "$want_tests" = 1 ]; then
         echo "Installing Debian's chromium for the browser tests..."
         $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
     fi
+    # axe-core, the accessibility checker the browser tests inject into the page (tests/js/package-lock.json)
+    if ! command -v npm >/dev/null; then
+        echo "Installing Debian's npm for the browser tests' accessibility checker..."
+        $SUDO apt-get update -qq && $SUDO apt-get install -y -qq npm >/dev/null
+    fi
+    (cd tests/js && npm ci --no-audit --no-fund --silent)
 else
     pip install -e .
 fi

@@ -1,6 +1,7 @@
 """The Searcher: opens an index and answers a query with cited passages, dense and lexical evidence fused."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -21,6 +22,14 @@ from search.records import Hit, PracticeMatch
 
 FILTER_FIELDS = ("plenary", "year", "doc_id", "part", "country", "doc_type", "language")
 MAX_QUERY_CHARS = 1000
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_MIN_HIGHLIGHT_LETTERS = 20  # a "sentence" with fewer letters besides its web addresses is a list of links
+
+
+def is_readable_sentence(sentence: str) -> bool:
+    """Gives False for a sentence that is mostly web addresses: never the sentence to highlight."""
+    words = _WEB_ADDRESS.sub(" ", sentence)
+    return sum(ch.isalpha() for ch in words) >= _MIN_HIGHLIGHT_LETTERS
 
 
 class SearchError(Exception):
@@ -427,7 +436,10 @@ class Searcher:
         if end <= start:
             return ""
         scores = self.data.sentence_vectors[start:end] @ query_vector
-        return sentences[int(np.argmax(scores))]
+        readable = np.array([is_readable_sentence(sentence) for sentence in sentences])
+        if not readable.any():
+            return ""
+        return sentences[int(np.argmax(np.where(readable, scores, -np.inf)))]
 
     def _hit(self, i: int, query_vector: np.ndarray, score: float) -> Hit:
         chunk = self.data.chunks[i]

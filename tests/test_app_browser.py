@@ -6,7 +6,8 @@ Two app processes per module, to keep the run within a few minutes:
   about a topic (community gardens in Tarija) no other test asks about, so the tests do not depend on order;
 - a page without an admin password over a one-file index whose text and practice list hold markup, for the
   escaping tests and the absent Admin tab.
-Screenshots land in test-artifacts/screenshots/.
+Accessibility: npm's axe-core (tests/js/, installed by scripts/setup.sh --test) is injected into the page and
+must find no serious or critical WCAG 2.1 A/AA violation. Screenshots land in test-artifacts/screenshots/.
 """
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+AXE = PROJECT_ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 STARTUP_SECONDS = 240  # loading the model on a busy two-core machine
 RESULT_MS = 60_000
 
@@ -179,9 +182,17 @@ def open_page(browser):
 
 def search(page, query: str) -> None:
     """Types a query, presses Search and waits until the new results are on the page."""
-    before = page.evaluate("() => document.querySelector('#results .pc-results')?.dataset.run ?? ''")
+    before = results_run(page)
     page.fill("#query textarea", query)
     page.click("#search-button")
+    wait_for_new_results(page, before)
+
+
+def results_run(page) -> str:
+    return page.evaluate("() => document.querySelector('#results .pc-results')?.dataset.run ?? ''")
+
+
+def wait_for_new_results(page, before: str) -> None:
     page.wait_for_function(
         "(before) => { const r = document.querySelector('#results .pc-results');"
         " return r && r.dataset.run !== before; }", arg=before, timeout=RESULT_MS)
@@ -189,6 +200,30 @@ def search(page, query: str) -> None:
 
 def cards(page):
     return page.locator("#results .pc-card")
+
+
+def in_view(page, selector: str) -> bool:
+    """Gives True when the element's top lies inside the window (what a reader sees without scrolling)."""
+    return page.evaluate("(s) => { const box = document.querySelector(s).getBoundingClientRect();"
+                         " return box.top >= 0 && box.top < window.innerHeight - 40; }", selector)
+
+
+def serious_violations(page) -> list[str]:
+    """Runs axe-core (WCAG 2.1 A and AA) on the page as it is now; gives its serious and critical findings."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `bash scripts/setup.sh --test`")
+    # Gradio fades an area in while it is being filled: judge colours once every transition has ended
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')",
+                           timeout=10_000)
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(r"""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+        return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.id} (${v.impact}): ${v.help} -- ` + v.nodes.slice(0, 5).map((n) => n.target.join(" ")
+            + " " + (n.failureSummary || "").replace(/\s+/g, " ")).join(" | "));
+    }""", WCAG_TAGS)
+    return found
 
 
 def card_with(page, text: str):
@@ -211,10 +246,10 @@ def choose(page, dropdown_id: str, option: str) -> None:
     page.keyboard.press("Escape")
 
 
-def shoot(page, name: str) -> Path:
+def shoot(page, name: str, *, full_page: bool = True) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
@@ -236,12 +271,34 @@ def test_spanish_question_shows_chiles_early_warning_passage_with_its_citation(a
     for part in ("Informe de la V Reunión Plenaria CRM-CSM", "V Plenaria", "Bogotá", "2024", "sin paginación"):
         assert part in citation
     assert card.locator("mark").count() == 1  # the best-answering sentence is highlighted
+    # the rank, in order, is the only measure shown: no raw similarity out of rank order
+    shown = cards(page).count()
+    ranks = page.eval_on_selector_all("#results .pc-rank", "rs => rs.map(r => r.textContent.trim())")
+    assert ranks == [f"Resultado {n} de {shown}" for n in range(1, shown + 1)]
+    assert "similitud" not in page.inner_text("#results").lower()
     shoot(page, "search-es-desktop")
 
 
-def test_english_question_shows_a_darien_passage_with_its_citation_on_a_phone(app_url, open_page):
+def test_on_a_phone_the_first_result_comes_into_view_after_a_search(app_url, open_page):
     page = open_page(app_url, viewport=PHONE, locale="en-US")
-    search(page, ENGLISH_QUERY)
+    assert not in_view(page, "#results")  # below the fold: without help nothing would seem to happen
+    page.click("#search-button")  # nothing typed: the notice must be in sight
+    expect(page.locator("#results [role=alert]")).to_contain_text("Type a question")
+    assert in_view(page, "#results [role=alert]")
+    shoot(page, "phone-empty-query-error", full_page=False)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    before = results_run(page)
+    page.fill("#query textarea", ENGLISH_QUERY)
+    page.press("#query textarea", "Enter")  # the phone keyboard's "go"
+    wait_for_new_results(page, before)
+    expect(cards(page).first).to_be_visible()
+    page.wait_for_function("() => { const c = document.querySelector('#results .pc-card');"
+                           " const box = c.getBoundingClientRect(); return box.top >= 0 && box.top < innerHeight - 40; }",
+                           timeout=10_000)
+    # the focus moved to the results (which also closes the on-screen keyboard) and the count was announced
+    assert page.evaluate("() => document.activeElement.classList.contains('pc-results')")
+    expect(page.locator("#pc-status")).to_contain_text("passages for")
+    shoot(page, "phone-first-result-in-view", full_page=False)
     card = card_with(page, "Darién")
     assert card.locator(".pc-title").inner_text().startswith("Informe de la")
     plenary = card.locator(".pc-plenary").inner_text()
@@ -269,22 +326,31 @@ def test_a_question_naming_a_plenary_shows_it_as_a_chip_and_unticking_it_searche
     assert not chip.locator("input").is_checked()
 
 
-def test_plenary_filter_narrows_the_results_to_that_plenary(app_url, open_page):
+def test_a_plenary_filter_picked_by_keyboard_reruns_the_search_and_is_named(app_url, open_page):
     page = open_page(app_url)
     search(page, "Darién")
     assert set(plenaries_cited(page)) == {"IV", "V"}  # both reports speak of the Darién
     page.click("#filters")
-    choose(page, "filter-plenary", "IV")
-    search(page, "Darién")
-    assert cards(page).count() >= 1
-    assert set(plenaries_cited(page)) == {"IV"}
+    before = results_run(page)
+    page.click("#filter-plenary input")
+    page.keyboard.type("V")  # "IV" contains it too, and comes first in the list
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expect(page.locator("#filter-plenary .token")).to_have_text(["V"])
+    wait_for_new_results(page, before)  # no need to press Search again
+    assert cards(page).count() >= 1 and set(plenaries_cited(page)) == {"V"}
     for text in cards(page).locator(".pc-plenary").all_inner_texts():
-        assert "IV Plenaria" in text and "2023" in text
+        assert "V Plenaria" in text and "2024" in text
+    expect(page.locator("#results .pc-count")).to_contain_text("con los filtros Plenaria: V")
+    page.wait_for_function("() => window.location.search.includes('plenary=')", timeout=10_000)
+    assert "plenary=v" in current_url(page).lower()
     exported = json.loads(download(page, "export-json").read_text(encoding="utf-8"))
-    # the filter as the index keys it (folded: "iv"), and only passages of that plenary
-    assert {name: [v.upper() for v in values] for name, values in exported["filters"].items()} == {"plenary": ["IV"]}
-    assert {h["plenary"] for h in exported["hits"]} == {"IV"}
-    shoot(page, "filter-iv-desktop")
+    # the filter as the index keys it (folded: "v"), and only passages of that plenary
+    assert {name: [v.upper() for v in values] for name, values in exported["filters"].items()} == {"plenary": ["V"]}
+    assert {h["plenary"] for h in exported["hits"]} == {"V"}
+    shoot(page, "filter-v-by-keyboard-desktop")
+    page.set_viewport_size(PHONE)
+    shoot(page, "filter-v-by-keyboard-phone")
 
 
 def test_switching_the_interface_language_changes_labels_and_results(app_url, open_page):
@@ -300,7 +366,13 @@ def test_switching_the_interface_language_changes_labels_and_results(app_url, op
     expect(cards(page).first.locator(".pc-where")).to_contain_text("unpaginated")  # results redrawn
     page.wait_for_function("() => window.location.search.includes('lang=en')", timeout=10_000)
     assert "lang=en" in current_url(page)
+    # the page says it is English now, Gradio's own words follow, and the Spanish passages still say Spanish
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("footer")).to_contain_text("Use via API")
+    assert set(page.eval_on_selector_all("#results .pc-text", "ts => ts.map(t => t.lang)")) == {"es"}
     page.get_by_test_id("Español-radio-label").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("footer")).to_contain_text("Usar vía API")
     expect(page.locator("#search-button")).to_have_text("Buscar")
     expect(page.get_by_role("tab", name="Comparar plenarias", exact=True)).to_have_count(1)
 
@@ -308,6 +380,26 @@ def test_switching_the_interface_language_changes_labels_and_results(app_url, op
 def test_the_browser_language_chooses_the_interface_language(app_url, open_page):
     expect(open_page(app_url, locale="en-GB").locator("#search-button")).to_have_text("Search")
     expect(open_page(app_url, locale="es-419").locator("#search-button")).to_have_text("Buscar")
+
+
+def test_the_page_declares_the_interface_language_whatever_the_browser_speaks(app_url, open_page):
+    french = open_page(app_url, locale="fr-FR")  # a language the page does not have: Spanish
+    expect(french.locator("#search-button")).to_have_text("Buscar")
+    expect(french.locator("html")).to_have_attribute("lang", "es")
+    expect(french.locator("footer")).to_contain_text("Usar vía API")  # Gradio's words too, not French ones
+    english_browser = open_page(app_url + "?lang=es", locale="en-US")
+    expect(english_browser.locator("html")).to_have_attribute("lang", "es")
+    english = open_page(app_url + "?lang=en", locale="es-ES")
+    expect(english.locator("html")).to_have_attribute("lang", "en")
+    search(english, "¿Qué propuso Chile sobre alertas tempranas?")
+    # the Spanish report's words inside the English page are marked as Spanish, and examples by their language
+    assert set(english.eval_on_selector_all("#results .pc-text, #results .pc-title", "es => es.map(e => e.lang)")) \
+        == {"es"}
+    assert english.locator("#examples button[lang=en]").count() >= 1
+    assert english.locator("#examples button[lang=es]").count() >= 1
+    # after a search Gradio's status line says it is done, in words, not "common.complete"
+    status = english.eval_on_selector_all(".sr-only[role=status]", "rs => rs.map(r => r.textContent).join(' ')")
+    assert "common." not in status
 
 
 def test_export_downloads_the_results_shown_with_their_citations(app_url, open_page):
@@ -342,6 +434,10 @@ def test_a_shared_address_reopens_the_query_with_its_filters(app_url, open_page)
     expect(shared.locator("#search-button")).to_have_text("Search")
     assert cards(shared).count() >= 1 and set(plenaries_cited(shared)) == {"IV"}
     card_with(shared, "Darién")
+    # the filters it applies are named, and the panel holding them is open
+    expect(shared.locator("#results .pc-count")).to_contain_text("with the filters Plenary: IV")
+    expect(shared.locator("#filter-plenary")).to_be_visible()
+    expect(shared.locator("#filter-plenary .token")).to_have_text(["IV"])
 
 
 def test_a_too_long_query_gets_a_clear_message(app_url, open_page):
@@ -359,23 +455,45 @@ def test_a_question_the_reports_do_not_answer_says_so(app_url, open_page):
     expect(notice).to_contain_text("Narnia")  # the name no report mentions
 
 
-def test_compare_shows_two_plenaries_side_by_side(app_url, open_page):
+def compare_plenaries(page, side: str) -> list[str]:
+    return page.eval_on_selector_all(f"#compare-{side} .pc-card", "cs => cs.map(c => c.dataset.plenary)")
+
+
+def test_compare_shows_two_plenaries_side_by_side_exports_them_and_shares_them(app_url, open_page):
     page = open_page(app_url)
     page.get_by_role("tab", name="Comparar plenarias").click()
     page.fill("#compare-topic textarea", "campaña sobre el Darién")
     page.click("#compare-button")
     page.wait_for_selector("#compare-right .pc-card", timeout=RESULT_MS)
-    left = page.eval_on_selector_all("#compare-left .pc-card", "cs => cs.map(c => c.dataset.plenary)")
-    right = page.eval_on_selector_all("#compare-right .pc-card", "cs => cs.map(c => c.dataset.plenary)")
-    assert set(left) == {"IV"} and set(right) == {"V"}
+    assert set(compare_plenaries(page, "left")) == {"IV"} and set(compare_plenaries(page, "right")) == {"V"}
     boxes = [page.locator(f"#compare-{side}").bounding_box() for side in ("left", "right")]
     assert boxes[0]["x"] < boxes[1]["x"] and abs(boxes[0]["y"] - boxes[1]["y"]) < 5  # side by side
+    # web addresses in the passages are links named by their site, never raw text nor the highlight
+    texts = page.eval_on_selector_all("#compare-columns .pc-text", "ts => ts.map(t => t.innerText)")
+    assert not [t for t in texts if "https://" in t or "http://" in t]
+    marks = page.eval_on_selector_all("#compare-columns mark", "ms => ms.map(m => m.innerText)")
+    assert marks and not [m for m in marks if m.strip().startswith(("http", "www."))]
     shoot(page, "compare-desktop")
+    # the comparison is in the address, and can be downloaded with both columns
+    page.wait_for_function("() => window.location.search.includes('tab=compare')", timeout=10_000)
+    address = current_url(page)
+    assert "a=" in address and "b=" in address and "q=campa" in address
+    rows = list(csv.DictReader(io.StringIO(download(page, "compare-csv").read_text(encoding="utf-8-sig"))))
+    assert {row["column"] for row in rows} == {"A", "B"}
+    assert {row["plenary"] for row in rows if row["column"] == "A"} == {"IV"}
+    assert {row["plenary"] for row in rows if row["column"] == "B"} == {"V"}
     page.set_viewport_size(PHONE)  # on a phone the columns stack, nothing sticks out sideways
     boxes = [page.locator(f"#compare-{side}").bounding_box() for side in ("left", "right")]
     assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, "compare-phone")
+
+    shared = open_page(address.replace("lang=es", "lang=en"), viewport=PHONE)
+    expect(shared.get_by_role("tab", name="Compare plenaries", exact=True)).to_have_attribute("aria-selected", "true")
+    expect(shared.locator("#compare-topic textarea")).to_have_value("campaña sobre el Darién")
+    shared.wait_for_selector("#compare-right .pc-card", timeout=RESULT_MS)
+    assert set(compare_plenaries(shared, "left")) == {"IV"} and set(compare_plenaries(shared, "right")) == {"V"}
+    shoot(shared, "compare-shared-address-phone")
 
 
 def test_report_text_holding_markup_is_shown_as_text(markup_app_url, open_page):
@@ -443,13 +561,29 @@ def test_the_practices_table_filters_by_country_and_exports_the_records(app_url,
     document = json.loads(download(page, "practices-json").read_text(encoding="utf-8"))
     assert document["filters"] == {"country": ["Chile"]} and len(document["practices"]) == chilean
 
-    # a topic ranks the filtered records by meaning, in either language
+    # a topic ranks the filtered records by meaning, in either language; the rank, not a score, is shown
     page.fill("#practices-topic textarea", "early warning")
     before = practices_run(page)
     page.click("#practices-button")
     wait_for_new_practices(page, before)
     assert practice_rows(page)[0][0] == "Sistema de Alerta Temprana"
     assert all("Chile" in row[1] for row in practice_rows(page))
+    assert [row[-1] for row in practice_rows(page)][:3] == ["1", "2", "3"]
+
+    # the view is in the address; opened on a phone, it shows the same records as cards, not as a table
+    page.wait_for_function("() => window.location.search.includes('tab=practices')", timeout=10_000)
+    address = current_url(page)
+    assert "country=Chile" in address and "q=early+warning" in address
+    phone = open_page(address, viewport=PHONE)
+    expect(phone.get_by_role("tab", name="Buenas prácticas", exact=True)).to_have_attribute("aria-selected", "true")
+    expect(phone.locator("#practices-count")).to_contain_text("early warning")
+    expect(phone.locator("#practices-table")).to_be_hidden()
+    names = phone.locator("#practices-cards .pc-practice h3")
+    expect(names.first).to_have_text("Sistema de Alerta Temprana")
+    assert names.count() == practices_count(phone)
+    assert "Chile" in phone.locator("#practices-cards .pc-practice").first.inner_text()
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(phone, "practices-cards-phone")
 
 
 def test_practice_names_holding_markup_are_shown_as_text(markup_app_url, open_page):
@@ -461,6 +595,75 @@ def test_practice_names_holding_markup_are_shown_as_text(markup_app_url, open_pa
     assert page.evaluate("() => window.__puenteOwned") is None
     assert page.dialogs == []
     shoot(page, "practices-markup-as-text")
+
+
+# -- accessibility -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang, viewport", [("es", DESKTOP), ("en", DESKTOP), ("es", PHONE), ("en", PHONE)],
+                         ids=["es-desktop", "en-desktop", "es-phone", "en-phone"])
+def test_axe_finds_no_serious_accessibility_violation(app_url, open_page, lang, viewport):
+    """The landing page, a results page, Compare and Good practices: no serious or critical WCAG 2.1 A/AA finding."""
+    width = "desktop" if viewport is DESKTOP else "phone"
+    page = open_page(f"{app_url}?lang={lang}", viewport=viewport)
+    found = {"landing": serious_violations(page)}
+    shoot(page, f"axe-{lang}-{width}-landing")
+    search(page, SPANISH_QUERY if lang == "es" else ENGLISH_QUERY)
+    found["results"] = serious_violations(page)
+    shoot(page, f"axe-{lang}-{width}-results")
+    open_tab(page, "Comparar plenarias" if lang == "es" else "Compare plenaries")
+    page.fill("#compare-topic textarea", "alertas tempranas")
+    page.click("#compare-button")
+    page.wait_for_selector("#compare-right .pc-card", timeout=RESULT_MS)
+    found["compare"] = serious_violations(page)
+    shoot(page, f"axe-{lang}-{width}-compare")
+    open_tab(page, "Buenas prácticas" if lang == "es" else "Good practices")
+    expect(page.locator("#practices-count .pc-count")).to_be_visible()
+    found["practices"] = serious_violations(page)
+    shoot(page, f"axe-{lang}-{width}-practices")
+    assert found == {"landing": [], "results": [], "compare": [], "practices": []}
+
+
+def focus_ring(page, selector: str) -> str:
+    """Gives the outline drawn around the focused element (or the box it sits in), e.g. "3px solid"."""
+    return page.evaluate("""(s) => {
+        const el = document.querySelector(s);
+        for (const box of [el, el.closest("label"), el.closest(".wrap-inner")?.parentElement]) {
+            if (!box) continue;
+            const style = getComputedStyle(box);
+            if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)
+                return style.outlineWidth + " " + style.outlineStyle;
+        }
+        return "";
+    }""", selector)
+
+
+def test_the_keyboard_focus_is_always_visible(app_url, open_page):
+    page = open_page(app_url)
+    page.focus("#pc-lang input[value=en]")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # reached by keyboard: the language radios
+    assert page.evaluate("() => document.activeElement.type") == "radio"
+    assert focus_ring(page, "#pc-lang input:focus")
+    for selector in ("#query textarea", "#search-button"):
+        page.focus(selector)
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        assert focus_ring(page, selector), selector
+    page.click("#filters")
+    page.focus("#filter-plenary input")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert focus_ring(page, "#filter-plenary input")
+    shoot(page, "focus-ring-dropdown", full_page=False)
+    page.keyboard.press("Escape")  # close the list of choices
+    page.get_by_role("tab", name="Buscar", exact=True).focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert focus_ring(page, "#tab-search-button")
+    phone = open_page(app_url, viewport=PHONE)
+    phone.focus("#query textarea")
+    assert focus_ring(phone, "#query textarea")
+    shoot(phone, "focus-ring-question-phone", full_page=False)
 
 
 # -- the Admin tab -----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.chunking import chunk_document, countries_named  # noqa: E402
+from ingest.chunking import chunk_document, countries_named, split_sentences  # noqa: E402
 from ingest.clean import (  # noqa: E402
     clean_page,
     dedupe_urls,
@@ -103,6 +103,18 @@ def test_lone_bullet_blocks_vanish_and_a_sentence_cut_by_them_is_rejoined():
     text = "Se destacó la cooperación para garantizar servicios\n\n•\n\n•\n consulares adecuados.\n"
     joined = join_continuations(clean_page(text, VOCAB))
     assert [p.text for p in joined] == ["Se destacó la cooperación para garantizar servicios consulares adecuados."]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Cooperación contra la trata | EE. UU. Colombia presentó su plan.",
+     ["Cooperación contra la trata | EE. UU.", "Colombia presentó su plan."]),
+    ("El Sr. Pérez y la Sra. Gómez hablaron. Luego votaron.", ["El Sr. Pérez y la Sra. Gómez hablaron.", "Luego votaron."]),
+    ("Según el art. 111 de la Ley y el (art. 5), sí. Véase p. 4.", ["Según el art. 111 de la Ley y el (art. 5), sí.", "Véase p. 4."]),
+    ("Llegaron a EE. UU. El viaje fue largo.", ["Llegaron a EE. UU.", "El viaje fue largo."]),
+    ("Dijo que no. Luego calló.", ["Dijo que no.", "Luego calló."]),
+])
+def test_sentences_end_at_full_stops_that_are_not_abbreviations(text, expected):
+    assert split_sentences(text) == expected
 
 
 def test_countries_are_found_in_spanish_and_english_with_canonical_names():

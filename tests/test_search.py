@@ -34,6 +34,18 @@ def test_hits_carry_a_highlight_taken_from_the_passage(searcher):
     assert hit.highlight and hit.highlight in hit.text
 
 
+def test_a_line_of_web_addresses_is_never_the_highlight(searcher):
+    from search.searcher import is_readable_sentence
+
+    assert not is_readable_sentence("https://www.acnur.org/que-hacemos/ciudades-solidarias\nhttps://oim.int/x")
+    assert is_readable_sentence("Chile presentó su Sistema de Alerta Temprana (https://www.onemi.gov.cl).")
+    # asked with the very words of an address, a passage ending in a list of them still highlights prose
+    hits = searcher.search("https://www.acnur.org diarioelsalvador.com serviciomigraciones.cl", k=10)
+    with_links = [hit for hit in hits if "https://" in hit.text]
+    assert with_links
+    assert all(is_readable_sentence(hit.highlight) for hit in with_links if hit.highlight)
+
+
 def test_english_question_about_darien_finds_panama_report(searcher):
     hits = searcher.search("What did Panama say about the Darién?", k=5)
     assert any("Darién" in h.text for h in hits[:3])

@@ -15,12 +15,15 @@ from search.practices import PracticeMatch
 from search.records import Hit
 from ui.admin import (AdminSettings, UploadError, add_to_corpus, manifest_entry, password_matches,
                       read_corpus_manifest, remove_from_corpus, safe_file_name)
-from ui.export import write_exports, write_practice_exports
+from ui.export import write_compare_exports, write_exports, write_practice_exports
 from ui.i18n import choose_language, country_label, normalise_language
 from ui.page import PageContext
-from ui.practices_tab import draw_count, find_practices, practice_rows
-from ui.render import card_html, find_sentence, passage_html, source_html
-from ui.share import DEFAULT_K, MAX_K, read_shared_search
+from ui.passage import find_sentence, link_name, passage_html
+from ui.practices_tab import PracticesShown, draw_cards, draw_count, find_practices, practice_rows
+from ui.render import card_html, source_html
+from ui.search_tab import Shown, draw
+from ui.share import (COMPARE_K, DEFAULT_K, MAX_K, read_shared_compare, read_shared_practices, read_shared_search,
+                      shared_tab)
 
 MARKUP = '<img src=x onerror="alert(1)">'
 
@@ -59,6 +62,34 @@ def test_the_highlighted_passage_marks_one_sentence_and_escapes_the_rest():
     assert "<mark>" not in passage_html(text, "")
 
 
+# -- web addresses in passages ------------------------------------------------------------------------------
+
+WALL = ("• Centro Intégrate | OIM Colombia (iom.int)\n"
+        "https://serviciomigraciones.cl/wp-content/uploads/2023/07/PNM-VERSION-EJECUTIVA.pdf\n"
+        "https://cidoc.ambiente.gob.sv/documentos/politica-nacional-del-medio-ambiente/\n"
+        "https://www.acnur.org/que-hacemos/ciudades-solidarias")
+
+
+def test_a_wall_of_addresses_folds_into_one_line_of_named_links():
+    html = passage_html(WALL, "", "es")
+    assert html.count("<details") == 1 and "<summary>3 enlaces citados</summary>" in html
+    assert html.count("<a ") == 3 and "https://" not in html.split("<details")[0]
+    assert ">serviciomigraciones.cl/…/PNM-VERSION-EJECUTIVA.pdf</a>" in html
+    assert 'href="https://www.acnur.org/que-hacemos/ciudades-solidarias"' in html
+    assert "<summary>3 links cited</summary>" in passage_html(WALL, "", "en")
+
+
+def test_an_address_inside_a_sentence_becomes_a_link_and_the_mark_never_cuts_it():
+    text = "Véase el portal www.sica.int/ca4. Chile presentó su plan (https://x.cl/plan?a=1&b=\"2\")."
+    html = passage_html(text, "Chile presentó su plan (https://x.cl/plan?a=1&b=", "es")
+    assert '<a href="https://www.sica.int/ca4"' in html and ">sica.int/ca4</a>." in html  # the full stop stays text
+    assert html.count("<mark>") == 1 and html.index("<mark>") < html.index('href="https://x.cl/plan') < \
+        html.index("</mark>")
+    assert "&quot;" in html and '"2"' not in html  # a quote in an address stays escaped
+    assert link_name("https://www.oas.org/") == "oas.org"
+    assert link_name("https://a.org/" + "x" * 80 + ".pdf").endswith("…") and len(link_name("https://a.org/" + "x" * 80)) < 60
+
+
 # -- escaping -------------------------------------------------------------------------------------------
 
 def test_a_card_shows_markup_from_a_report_as_text():
@@ -67,6 +98,22 @@ def test_a_card_shows_markup_from_a_report_as_text():
     assert "<img" not in card and "<script>" not in card
     assert card.count("&lt;img") == 3  # text, title, source
     assert 'data-doc="V&quot;&gt;&lt;script&gt;"' in card
+
+
+def test_a_card_shows_its_rank_and_marks_the_documents_words_with_their_language():
+    card = card_html(2, hit(similarity=0.87), "en", total=5, doc_lang="es")
+    assert "Result 2 of 5" in card.replace('<span class="pc-sr">', "").replace("</span>", "").replace("  ", " ")
+    assert "0.87" not in card and "similarity" not in card.lower()
+    assert '<div class="pc-text" lang="es">' in card and '<div class="pc-title" lang="es">' in card
+    assert 'Section: <span lang="es">SESIÓN 3</span>' in card
+
+
+def test_the_count_line_names_the_active_filters():
+    shown = Shown("Darién", [hit()], {"plenary": ["iv", "v"], "country": ["panama"]})
+    assert "1 pasaje para «Darién», con los filtros Plenaria: IV, V; País mencionado: Panamá" in draw(shown, "es")
+    assert "with the filters Plenary: IV, V; Country mentioned: Panama" in draw(shown, "en")
+    assert "filtros" not in draw(Shown("Darién", [hit()]), "es")
+    assert "con los filtros Plenaria: IV" in draw(Shown("Darién", [], {"plenary": ["iv"]}), "es")  # none found
 
 
 def test_only_plain_web_addresses_become_links():
@@ -90,6 +137,17 @@ def test_exported_csv_cells_never_start_a_spreadsheet_formula(tmp_path, dangerou
     row = read_csv(csv_path)[0]
     assert row["text"] == "'" + dangerous and row["section"] == "'" + dangerous
     assert json.loads(json_path.read_text(encoding="utf-8"))["hits"][0]["text"] == dangerous  # JSON keeps it
+
+
+def test_a_comparison_exports_both_columns_each_ranked_within_itself(tmp_path):
+    columns = [("IV", [hit(plenary="IV"), hit(plenary="IV", page=3)]), ("V", [hit()])]
+    csv_path, json_path = write_compare_exports(columns, "campaña Darién", tmp_path)
+    rows = read_csv(csv_path)
+    assert [(r["column"], r["rank"], r["plenary"]) for r in rows] == [("A", "1", "IV"), ("A", "2", "IV"),
+                                                                      ("B", "1", "V")]
+    assert csv_path.name == "puente-compare-campaña-Darién.csv"
+    exported = json.loads(json_path.read_text(encoding="utf-8"))
+    assert exported["filters"] == {"plenary": ["IV", "V"]} and exported["query"] == "campaña Darién"
 
 
 def test_practice_exports_hold_every_record_with_its_citation_and_guard_formulas(tmp_path):
@@ -160,6 +218,19 @@ def test_a_shared_address_keeps_the_number_of_passages_within_bounds(k, expected
     assert read_shared_search({"q": "x", "k": k}, KNOWN).k == expected
 
 
+def test_a_shared_address_names_the_tab_and_the_compare_or_practices_view():
+    assert shared_tab({}) == "search" and shared_tab({"tab": "Compare"}) == "compare"
+    assert shared_tab({"tab": "admin"}) == "search"  # the Admin tab is never opened by an address
+    compare = read_shared_compare({"q": " Darién ", "a": "iv", "b": "VII", "k": "99"}, ["IV", "V"])
+    assert compare.topic == "Darién" and compare.plenaries == ("IV", None) and compare.k == 8
+    assert read_shared_compare({}, ["IV"]).k == COMPARE_K
+    practices = read_shared_practices(Params([("q", "early warning"), ("country", "chile,Perú"),
+                                              ("session", "Session 3"), ("plenary", "X")]),
+                                      {"country": ["Chile", "Perú"], "part": ["session 3"], "plenary": ["IV"]})
+    assert practices.topic == "early warning"
+    assert practices.filters == {"country": ["Chile", "Perú"], "part": ["session 3"]}
+
+
 def test_a_shared_address_without_a_query_asks_for_nothing():
     shared = read_shared_search({"plenary": "<script>"}, KNOWN)
     assert shared.query == "" and shared.filters == {}
@@ -186,9 +257,19 @@ def test_practice_rows_are_plain_text_in_the_interface_language():
     assert rows[0] == [f"**Programa** {MARKUP}", "Panama, Peru", "OIM", "V", 2024, "Introductory session", "4"]
     assert rows[1][-1] == "unpaginated"
     assert set(datatypes) == {"str", "number"} and "markdown" not in datatypes and "html" not in datatypes
-    headers, rows, _ = practice_rows([PracticeMatch(practice(), score=0.83)], "es")
-    assert headers[0] == "Práctica" and headers[-1] == "Similitud" and rows[0][-1] == 0.83
+    headers, rows, _ = practice_rows([PracticeMatch(practice(), score=0.83), PracticeMatch(practice(), score=0.9)],
+                                     "es")
+    assert headers[0] == "Práctica" and headers[-1] == "N.º" and [row[-1] for row in rows] == [1, 2]
     assert rows[0][1] == "Chile" and rows[0][5] == "Sesión 3"
+
+
+def test_practice_cards_are_escaped_and_carry_their_documents_language():
+    shown = PracticesShown(matches=[PracticeMatch(practice(f"Programa {MARKUP}", ["Panamá"]))],
+                           languages={"V-2024": "es"})
+    html = draw_cards(shown, "en")
+    assert "<img" not in html and "&lt;img" in html
+    assert '<h3 class="pc-practice-name" lang="es">' in html and "<dt>Countries</dt><dd>Panama</dd>" in html
+    assert 'data-count="1"' in html and draw_cards(None, "es").count("pc-practice\"") == 0
 
 
 def test_country_labels_follow_the_interface_language():

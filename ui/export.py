@@ -18,6 +18,7 @@ PRACTICE_CSV_FIELDS = ("rank", "name", "countries", "organisations", "plenary", 
                        "page", "citation", "score", "holder", "source_line", "doc_id", "practice_id")
 CSV_FIELDS = ("rank", "citation", "title", "plenary", "city", "year", "section", "part", "page",
               "highlight", "text", "similarity", "score", "source", "doc_id", "chunk_id")
+COMPARE_CSV_FIELDS = ("column", *CSV_FIELDS)
 
 # A spreadsheet runs a cell that starts with one of these as a formula; report text must stay text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +48,17 @@ def write_exports(hits: list[Hit], query: str, filters: dict, directory: Path | 
     return _write(export_records(hits), CSV_FIELDS, "hits", query, filters, directory, "results", formats)
 
 
+def write_compare_exports(columns, query: str, directory: Path | None = None,
+                          formats: tuple[str, ...] = FORMATS) -> tuple[Path, ...]:
+    """Gives the paths of new files, one per format asked, holding a comparison: columns is [(plenary, hits)],
+    each passage marked with its column ("A", "B") and ranked within it."""
+    records = [{"column": name, **record}
+               for name, (_, hits) in zip("AB", columns) for record in export_records(hits)]
+    filters = {"plenary": [plenary for plenary, _ in columns if plenary]}
+    return _write(records, COMPARE_CSV_FIELDS, "hits", query, filters, directory, "compare", formats,
+                  prefix="compare-")
+
+
 def practice_records(matches) -> list[dict]:
     """Gives one plain dict per search.practices.PracticeMatch, in table order, with rank and citation."""
     return [{"rank": rank, "citation": match.citation(), **match.to_dict()} for rank, match in enumerate(matches, 1)]
@@ -71,7 +83,7 @@ def prune_exports(directory: Path, max_age: float = KEEP_EXPORTS_SECONDS) -> Non
 
 
 def _write(records: list[dict], fields: tuple[str, ...], key: str, query: str, filters: dict,
-           directory: Path | None, fallback_stem: str, formats: tuple[str, ...]) -> tuple[Path, ...]:
+           directory: Path | None, fallback_stem: str, formats: tuple[str, ...], prefix: str = "") -> tuple[Path, ...]:
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown export format(s) {sorted(unknown)}; known: {', '.join(FORMATS)}")
@@ -80,7 +92,8 @@ def _write(records: list[dict], fields: tuple[str, ...], key: str, query: str, f
         prune_exports(root)
     folder = root / uuid.uuid4().hex[:12]
     folder.mkdir(parents=True)
-    stem = "puente-" + (re.sub(r"[^\w]+", "-", query or "", flags=re.UNICODE).strip("-")[:40] or fallback_stem)
+    slug = re.sub(r"[^\w]+", "-", query or "", flags=re.UNICODE).strip("-")[:40]
+    stem = "puente-" + (prefix + slug if slug else fallback_stem)
     paths = tuple(folder / f"{stem}.{fmt}" for fmt in formats)
     for fmt, path in zip(formats, paths):
         if fmt == "csv":

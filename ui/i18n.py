@@ -41,20 +41,21 @@ TEXT: dict[str, dict[str, str]] = {
               "compara significados, no solo palabras.\n"
               "- Cada resultado cita el **informe, la plenaria (número, ciudad, año), la sección y la página** "
               "(los informes incluidos son texto extraído sin paginación).\n"
-              "- La frase que mejor responde aparece **resaltada**; el número gris es la similitud semántica "
-              "(0 a 1).\n"
+              "- Los resultados van **del más cercano al menos cercano** a la pregunta (n.º 1, 2, 3…); la "
+              "frase que mejor responde aparece **resaltada**.\n"
               "- Los **filtros** vacíos no restringen nada; puede elegir varios valores.\n"
               "- Descargue los resultados en **CSV o JSON** con sus citas completas. La dirección de la "
-              "página se actualiza tras cada búsqueda: cópiela para compartir la consulta y sus filtros.",
+              "página se actualiza tras cada búsqueda, comparación o filtro de prácticas: cópiela para "
+              "compartir lo que ve.",
         "en": "- Ask in **Spanish or English**, whatever the interface language: the search compares "
               "meanings, not just words.\n"
               "- Each result cites the **report, the plenary (number, city, year), the section and the page** "
               "(the bundled reports are extracted text with no pagination).\n"
-              "- The sentence that best answers is **highlighted**; the grey number is the semantic "
-              "similarity (0 to 1).\n"
+              "- Results run **from the closest to the question to the least close** (no. 1, 2, 3…); the "
+              "sentence that best answers is **highlighted**.\n"
               "- Empty **filters** restrict nothing; you can pick several values.\n"
               "- Download the results as **CSV or JSON** with full citations. The page address is updated "
-              "after each search: copy it to share the query and its filters.",
+              "after each search, comparison or practices filter: copy it to share what you see.",
     },
     "export_csv": {"es": "Descargar CSV", "en": "Download CSV"},
     "export_json": {"es": "Descargar JSON", "en": "Download JSON"},
@@ -74,6 +75,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "count": {"es": "{n} pasajes para «{query}»", "en": "{n} passages for “{query}”"},
     "count_one": {"es": "1 pasaje para «{query}»", "en": "1 passage for “{query}”"},
+    "with_filters": {"es": ", con los filtros {filters}", "en": ", with the filters {filters}"},
+    "rank": {"es": "Resultado", "en": "Result"},
+    "rank_of": {"es": "de {n}", "en": "of {n}"},
+    "links_folded": {"es": "{n} enlaces citados", "en": "{n} links cited"},
     "empty_query": {
         "es": "Escriba una pregunta o unas palabras antes de buscar.",
         "en": "Type a question or a few words before searching.",
@@ -92,8 +97,6 @@ TEXT: dict[str, dict[str, str]] = {
     "ocr_title": {"es": "Página escaneada: el texto se leyó de la imagen y puede contener errores de lectura.",
                   "en": "Scanned page: the text was read from the image and may contain misreadings."},
     "source": {"es": "Fuente", "en": "Source"},
-    "similarity": {"es": "similitud", "en": "similarity"},
-    "score": {"es": "puntuación", "en": "score"},
     "compare_topic": {"es": "Tema", "en": "Topic"},
     "compare_placeholder": {
         "es": "Un tema para comparar, p. ej. alertas tempranas, regularización",
@@ -123,10 +126,10 @@ TEXT: dict[str, dict[str, str]] = {
     "practices_help": {
         "es": "Las buenas prácticas, políticas y herramientas que los países compartieron en cada sesión. "
               "Filtre por país, plenaria o sesión, o busque un tema por su significado; "
-              "pulse un encabezado para ordenar la tabla.",
+              "en una pantalla ancha, pulse un encabezado para ordenar la tabla.",
         "en": "The good practices, policies and tools countries shared in each session. "
               "Filter by country, plenary or session, or search a topic by meaning; "
-              "click a heading to sort the table.",
+              "on a wide screen, click a heading to sort the table.",
     },
     "practices_topic": {"es": "Tema (búsqueda por significado)", "en": "Topic (search by meaning)"},
     "practices_placeholder": {
@@ -157,7 +160,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col_year": {"es": "Año", "en": "Year"},
     "col_session": {"es": "Sesión", "en": "Session"},
     "col_page": {"es": "Página", "en": "Page"},
-    "col_similarity": {"es": "Similitud", "en": "Similarity"},
+    "col_rank": {"es": "N.º", "en": "No."},
     # Admin tab
     "tab_admin": {"es": "Administración", "en": "Administration"},
     "admin_help": {

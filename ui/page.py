@@ -21,8 +21,9 @@ class PageContext:
     lang: object  # the gr.Radio holding "es" or "en"
     admin: object = None  # ui.admin.AdminSettings when an admin password is configured, else None
     banner: object = None  # the gr.HTML that says when an older index generation is being served
+    tabs: object = None  # the gr.Tabs: a shared address may select one (ids "search", "compare", "practices")
     relabels: list[tuple[object, Callable[[str], object]]] = field(default_factory=list)
-    load_hooks: list[tuple[Callable, list, list]] = field(default_factory=list)
+    load_hooks: list[tuple[Callable | None, list, list, str | None]] = field(default_factory=list)
     _finder: tuple = field(default=(None, None), repr=False)  # (IndexData it was built from, PracticeFinder)
     _finder_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -30,9 +31,10 @@ class PageContext:
         """Registers how a component is redrawn (a gr.update) when the interface language changes."""
         self.relabels.append((component, update))
 
-    def on_load(self, fn: Callable, inputs: list, outputs: list) -> None:
-        """Registers fn(lang, *inputs, request) to run once the page has loaded and its language is known."""
-        self.load_hooks.append((fn, inputs, outputs))
+    def on_load(self, fn: Callable | None, inputs: list, outputs: list, js: str | None = None) -> None:
+        """Registers fn(lang, *inputs, request) to run once the page has loaded and its language is known (and
+        js, browser code run with the same arguments before it; fn may be None for js alone)."""
+        self.load_hooks.append((fn, inputs, outputs, js))
 
     def facet_values(self, field_name: str) -> list[str]:
         """Gives the values of a filter in this index, in reading order (plenaries by number)."""

@@ -1,9 +1,11 @@
 """The Practices tab: the good practices the reports list, as a sortable table filtered by country, plenary and
-session, or ranked by meaning against a topic; CSV/JSON export.
+session, or ranked by meaning against a topic; CSV/JSON export; a shareable address
+(?tab=practices&q=...&country=Chile).
 
 The records come from a search.practices.PracticeFinder over the generation the page's searcher serves
 (PageContext.practice_finder), so a re-index shows up here too. The table holds plain text cells: a
-record's name is never read as HTML or Markdown.
+record's name is never read as HTML or Markdown. On a phone the same records show as cards (a table of seven
+columns breaks its words letter by letter at 390 px); CSS shows one or the other.
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ from ui.download import export_button
 from ui.export import write_practice_exports
 from ui.i18n import DEFAULT_LANGUAGE, country_label, facet_sort_key, part_label, t
 from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
+from ui.page_script import pending_js, reveal_js
 from ui.render import message_html
+from ui.share import PRACTICES_URL_JS, read_shared_practices, shared_tab
 
 TOPIC_K = 20  # a topic ranks the whole list: the closest twenty are plenty to read
 FILTERS = ("country", "plenary", "part")  # the finder's names; "part" is the session
@@ -27,8 +31,8 @@ _FILTER_LABELS = {"country": "practices_country", "plenary": "filter_plenary", "
 COLUMNS = ("col_practice", "col_countries", "col_organisations", "col_plenary", "col_year", "col_session",
            "col_page")
 _DATATYPES = ("str", "str", "str", "str", "number", "str", "str")
-_WIDTHS = {7: ["32%", "14%", "12%", "8%", "7%", "14%", "13%"],  # the score column takes from the widest ones
-           8: ["29%", "13%", "11%", "7%", "7%", "12%", "12%", "9%"]}
+_WIDTHS = {7: ["32%", "14%", "12%", "8%", "7%", "14%", "13%"],  # the rank column takes from the widest ones
+           8: ["30%", "13%", "11%", "8%", "7%", "12%", "12%", "7%"]}
 
 _runs = itertools.count(1)  # stamps each table so that a browser (tests) can tell a new one from the old
 
@@ -41,17 +45,19 @@ class PracticesShown:
     filters: dict[str, list[str]] = field(default_factory=dict)
     matches: list = field(default_factory=list)  # search.practices.PracticeMatch, in table order
     message: tuple[str, dict] | None = None  # (text key, values) of a notice shown instead of records
+    languages: dict[str, str] = field(default_factory=dict)  # each record's document language, by doc_id
 
 
 def practice_rows(matches, lang: str) -> tuple[list[str], list[list], list[str]]:
     """Gives the table's headers, rows and column types for practice matches, in the interface language.
 
-    Every cell is plain text or a number; a score column is added when the matches were ranked by a topic.
+    Every cell is plain text or a number; a rank column is added when the matches were ranked by a topic (the
+    rank, not the score: a raw similarity reads as a confidence it is not).
     """
     scored = any(match.score is not None for match in matches)
-    headers = [t(key, lang) for key in COLUMNS] + ([t("col_similarity", lang)] if scored else [])
+    headers = [t(key, lang) for key in COLUMNS] + ([t("col_rank", lang)] if scored else [])
     rows = []
-    for match in matches:
+    for rank, match in enumerate(matches, 1):
         record = match.record
         row = [
             record.name,
@@ -62,7 +68,7 @@ def practice_rows(matches, lang: str) -> tuple[list[str], list[list], list[str]]
             part_label(record.session, lang) if record.session else "",
             str(record.page) if record.page is not None else t("unpaginated", lang),
         ]
-        rows.append(row + ([match.score] if scored else []))
+        rows.append(row + ([rank] if scored else []))
     return headers, rows, list(_DATATYPES) + (["number"] if scored else [])
 
 
@@ -104,6 +110,21 @@ def draw_table(shown: PracticesShown | None, lang: str):
                      column_widths=_WIDTHS[len(headers)])
 
 
+def draw_cards(shown: PracticesShown | None, lang: str) -> str:
+    """Gives the records as cards (what a phone shows instead of the table): the practice's name in its
+    document's language, then the other columns as labelled lines; every cell escaped."""
+    matches = shown.matches if shown else []
+    headers, rows, _ = practice_rows(matches, lang)
+    cards = []
+    for match, row in zip(matches, rows):
+        doc_lang = escape((shown.languages or {}).get(match.record.doc_id, "es"))
+        facts = "".join(f'<div><dt>{escape(str(label))}</dt><dd>{escape(str(value))}</dd></div>'
+                        for label, value in zip(headers[1:], row[1:]) if value not in ("", None))
+        cards.append(f'<article class="pc-practice"><h3 class="pc-practice-name" lang="{doc_lang}">'
+                     f'{escape(row[0])}</h3><dl>{facts}</dl></article>')
+    return f'<div class="pc-practices" data-count="{len(matches)}">{"".join(cards)}</div>'
+
+
 def draw_count(shown: PracticesShown | None, lang: str) -> str:
     """Gives the line above the table: how many records, or the notice saying why none."""
     run = next(_runs)
@@ -143,6 +164,7 @@ def build_practices_tab(page: PageContext) -> None:
             json_export = export_button(t("export_json", lang0), "practices-json")
         table = gr.Dataframe(interactive=False, wrap=True, max_height=620, elem_id="practices-table",
                              column_widths=_WIDTHS[len(COLUMNS)])
+        cards = gr.HTML(elem_id="practices-cards")
         shown = gr.State(None)
 
     finder = page.practice_finder
@@ -161,35 +183,57 @@ def build_practices_tab(page: PageContext) -> None:
         page.relabel(dropdown, lambda lang, name=name: gr.update(
             label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=_choices(name, lang)))
 
+    def languages():
+        documents = getattr(page.live_searcher().data, "documents", None) or {}
+        return {doc_id: getattr(meta, "language", None) or "es" for doc_id, meta in documents.items()}
+
     def show(shown_now: PracticesShown, lang: str):
         # the export files are written when a button is clicked (ui/download.py), not for every table drawn
+        shown_now.languages = languages()
         exportable = gr.update(visible=bool(shown_now.matches))
-        return draw_table(shown_now, lang), draw_count(shown_now, lang), shown_now, exportable, exportable
+        return (draw_table(shown_now, lang), draw_count(shown_now, lang), draw_cards(shown_now, lang), shown_now,
+                exportable, exportable)
 
     def run(query, country, plenary, part, lang):
-        """Gives the table, its count line, its state and the export buttons for a topic and filters."""
+        """Gives the table, its count line, its cards, its state and the export buttons for a topic and filters."""
         chosen = dict(zip(FILTERS, (country, plenary, part)))
         return show(find_practices(finder(), query, chosen), lang)
 
-    def first_view(lang):
-        """Gives the filter choices of the live generation and the whole list, once the page has loaded."""
+    def first_view(lang, request: gr.Request):
+        """Gives the filter choices of the live generation and the whole list once the page has loaded, or what
+        an address with tab=practices asks for, with the tab selected."""
         source = finder()
-        choices = [gr.update(choices=filter_choices(source, name, lang)) for name in FILTERS]
-        return (*choices, *show(find_practices(source, "", {}), lang))
+        params = request.query_params if request else {}
+        choices = [filter_choices(source, name, lang) for name in FILTERS]
+        if shared_tab(params) != "practices":
+            return (gr.update(), *(gr.update(choices=c) for c in choices), *show(find_practices(source, "", {}), lang),
+                    gr.update())
+        shared = read_shared_practices(params, {name: source.values(name) for name in FILTERS})
+        values = [shared.filters.get(name, []) for name in FILTERS]
+        return (shared.topic, *(gr.update(choices=c, value=v) for c, v in zip(choices, values)),
+                *show(find_practices(source, shared.topic, shared.filters), lang), gr.Tabs(selected="practices"))
 
     def redraw(shown_now, lang):
         if shown_now is None:
-            return gr.update(), gr.update()
-        return draw_table(shown_now, lang), draw_count(shown_now, lang)
+            return gr.update(), gr.update(), gr.update()
+        return draw_table(shown_now, lang), draw_count(shown_now, lang), draw_cards(shown_now, lang)
 
-    outputs = [table, count, shown, csv_export.button, json_export.button]
-    events = dict(fn=run, inputs=[topic, *filters, page.lang], outputs=outputs,
+    inputs = [topic, *filters, page.lang]
+    outputs = [table, count, cards, shown, csv_export.button, json_export.button]
+    events = dict(fn=run, inputs=inputs, outputs=outputs,
                   concurrency_limit=SEARCH_CONCURRENCY, concurrency_id=SEARCH_CONCURRENCY_ID)
-    page.refresh_banner(button.click(**events, api_name="practices"))
-    page.refresh_banner(topic.submit(**events, api_visibility="private"))
+    private = dict(api_visibility="private")
+    searching = dict(events, js=pending_js("#practices-count", len(inputs)))
+    for searched in (button.click(**searching, api_name="practices"), topic.submit(**searching, **private)):
+        searched.then(None, inputs, None, js=PRACTICES_URL_JS).then(None, None, None,
+                                                                    js=reveal_js("#practices-cards", "#practices-count"))
+        page.refresh_banner(searched)
     for dropdown in filters:
-        page.refresh_banner(dropdown.input(**events, api_visibility="private"))
-    page.lang.change(redraw, [shown, page.lang], [table, count], queue=False, api_visibility="private")
-    page.on_load(first_view, [], [*filters, *outputs])
+        changed = dropdown.input(**events, **private)
+        changed.then(None, inputs, None, js=PRACTICES_URL_JS)
+        page.refresh_banner(changed)
+    tab.select(None, inputs, None, js=PRACTICES_URL_JS)
+    page.lang.change(redraw, [shown, page.lang], [table, count, cards], queue=False, **private)
+    page.on_load(first_view, [], [topic, *filters, *outputs, page.tabs])
     csv_export.on_click(lambda now: practices_export_file(now, "csv"), [shown])
     json_export.on_click(lambda now: practices_export_file(now, "json"), [shown])

@@ -1,4 +1,8 @@
-"""Result cards and messages as HTML. Every piece of report text is escaped: nothing from a report is markup."""
+"""Result cards and messages as HTML. Every piece of report text is escaped: nothing from a report is markup.
+
+Report text carries the language of its document (lang="es" inside the English page, and the reverse), so a
+screen reader reads it with the right voice.
+"""
 from __future__ import annotations
 
 import itertools
@@ -9,26 +13,9 @@ from ingest.gazetteer import country_in_english
 from search.lexical import fold
 from search.records import Hit
 from ui.i18n import is_named_part, part_label, t
+from ui.passage import find_sentence, passage_html  # noqa: F401  (find_sentence: re-exported)
 
 _runs = itertools.count(1)  # stamps each rendering so a browser (tests, bench) can tell new results from old
-
-
-def find_sentence(text: str, sentence: str) -> tuple[int, int] | None:
-    """Gives the (start, end) of sentence inside text, whatever the whitespace between its words; None if absent."""
-    words = sentence.split()
-    if not words:
-        return None
-    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
-    return match.span() if match else None
-
-
-def passage_html(text: str, highlight: str) -> str:
-    """Gives a passage as escaped HTML with its best-answering sentence inside <mark>."""
-    span = find_sentence(text, highlight) if highlight else None
-    if span is None:
-        return escape(text)
-    start, end = span
-    return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
 
 
 def source_html(source: str) -> str:
@@ -50,14 +37,26 @@ def plenary_line(hit: Hit, lang: str) -> str:
 
 def location_line(hit: Hit, lang: str) -> str:
     """Gives "Section: ... · Session 3 · p. 4", or for a law "art. 111 · Section: Título ... · p. 43" (plain text)."""
-    parts = [t("article", lang, article=hit.article)] if hit.article else []
-    parts += [f"{t('section', lang)}: {hit.section}"] if hit.section else []
+    return " · ".join(label + text for label, text, _ in _location_parts(hit, lang))
+
+
+def location_html(hit: Hit, lang: str, doc_lang: str) -> str:
+    """Gives the location line as escaped HTML, the section's own words marked with the document's language."""
+    return " · ".join(escape(label) + (f'<span lang="{escape(doc_lang)}">{escape(text)}</span>' if own
+                                       else escape(text))
+                      for label, text, own in _location_parts(hit, lang))
+
+
+def _location_parts(hit: Hit, lang: str) -> list[tuple[str, str, bool]]:
+    """Gives the location line's parts as (label, text, text is the document's own words)."""
+    parts = [("", t("article", lang, article=hit.article), False)] if hit.article else []
+    parts += [(f"{t('section', lang)}: ", hit.section, True)] if hit.section else []
     # ingest falls back to the folded heading for an unnamed part: the section already says it
     if hit.part and is_named_part(hit.part) and hit.part != "front matter" \
             and not _section_names_part(hit.section or "", hit.part):
-        parts.append(part_label(hit.part, lang))
-    parts.append(t("page", lang, page=hit.pages()) if hit.page is not None else t("unpaginated", lang))
-    return " · ".join(parts)
+        parts.append(("", part_label(hit.part, lang), False))
+    parts.append(("", t("page", lang, page=hit.pages()) if hit.page is not None else t("unpaginated", lang), False))
+    return parts
 
 
 def _section_names_part(section: str, part: str) -> bool:
@@ -66,22 +65,26 @@ def _section_names_part(section: str, part: str) -> bool:
     return any(fold(part_label(part, lang)) in heading for lang in ("es", "en"))
 
 
-def card_html(rank: int, hit: Hit, lang: str) -> str:
-    """Gives one result card: citation, passage with the best sentence marked, source, discreet score."""
-    similarity = f"{hit.similarity:.2f}" if hit.similarity is not None else "–"
-    score_title = f"{t('similarity', lang)} {similarity} · {t('score', lang)} {hit.score:.4f}"
+def card_html(rank: int, hit: Hit, lang: str, *, total: int | None = None, doc_lang: str = "es") -> str:
+    """Gives one result card: its rank, citation, passage with the best sentence marked, and source.
+
+    The rank is the only measure shown: a raw similarity is not in rank order (the ranking adds the best
+    sentence and the words) and reads as a confidence it is not. doc_lang is the document's language.
+    """
     source = (f'<div class="pc-source">{escape(t("source", lang))}: {source_html(hit.source)}</div>'
               if hit.source else "")
+    of_total = f'<span class="pc-sr"> {escape(t("rank_of", lang, n=total))}</span>' if total else ""
+    doc_lang = escape(doc_lang or "es")
     return (
         f'<article class="pc-card" data-rank="{rank}" data-doc="{escape(hit.doc_id)}" '
         f'data-plenary="{escape(hit.plenary or "")}">'
-        f'<div class="pc-head"><span class="pc-rank">{rank}</span>'
-        f'<div class="pc-cite"><div class="pc-title">{escape(hit.title)}</div>'
+        f'<div class="pc-head"><span class="pc-rank"><span class="pc-sr">{escape(t("rank", lang))} </span>'
+        f'{rank}{of_total}</span>'
+        f'<div class="pc-cite"><div class="pc-title" lang="{doc_lang}">{escape(hit.title)}</div>'
         f'<div class="pc-plenary">{escape(plenary_line(hit, lang))}</div></div>'
-        f'<span class="pc-score" title="{escape(score_title)}">{escape(t("similarity", lang))} {similarity}</span>'
         f'</div>'
-        f'<div class="pc-where">{escape(location_line(hit, lang))}{_ocr_mark(hit, lang)}</div>'
-        f'<div class="pc-text">{passage_html(hit.text, hit.highlight)}</div>'
+        f'<div class="pc-where">{location_html(hit, lang, doc_lang)}{_ocr_mark(hit, lang)}</div>'
+        f'<div class="pc-text" lang="{doc_lang}">{passage_html(hit.text, hit.highlight, lang)}</div>'
         f'{source}</article>'
     )
 
@@ -95,25 +98,31 @@ def _ocr_mark(hit: Hit, lang: str) -> str:
 
 
 def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: bool = False,
-                 unknown_terms: list[str] = (), summary: bool = True) -> str:
-    """Gives the results area: a count, the no-good-match or no-results notice, and the cards.
+                 unknown_terms: list[str] = (), summary: bool = True, filters: str = "",
+                 languages: dict[str, str] | None = None) -> str:
+    """Gives the results area: a count naming the query and the active filters, the no-good-match or
+    no-results notice, and the cards.
 
     no_good_match and unknown_terms are the searcher's verdict (search.searcher.Results): the best
-    passage is unlikely to answer, and the names of the query no passage contains.
+    passage is unlikely to answer, and the names of the query no passage contains. filters is the active
+    filters as a reader reads them ("Plenaria: IV"); languages gives each document's language by doc_id.
     """
     run = next(_runs)
+    with_filters = t("with_filters", lang, filters=filters) if filters else ""
     if not hits:
-        return _wrap(run, 0, message_html(t("no_results", lang), kind="empty"))
+        return _wrap(run, 0, message_html(t("no_results", lang) + with_filters, kind="empty"))
     parts = []
     if summary:
         key = "count_one" if len(hits) == 1 else "count"
-        parts.append(f'<div class="pc-count">{escape(t(key, lang, n=len(hits), query=query))}</div>')
+        parts.append(f'<div class="pc-count">{escape(t(key, lang, n=len(hits), query=query) + with_filters)}</div>')
     if no_good_match:
         notice = t("weak_match", lang)
         if unknown_terms:
             notice += " " + t("unknown_terms", lang, terms=", ".join(unknown_terms))
         parts.append(message_html(notice, kind="weak"))
-    parts += [card_html(rank, hit, lang) for rank, hit in enumerate(hits, 1)]
+    languages = languages or {}
+    parts += [card_html(rank, hit, lang, total=len(hits), doc_lang=languages.get(hit.doc_id, "es"))
+              for rank, hit in enumerate(hits, 1)]
     return _wrap(run, len(hits), "".join(parts))
 
 
@@ -129,31 +138,42 @@ def error_html(message: str) -> str:
 
 
 def _wrap(run: int, count: int, inner: str) -> str:
-    return f'<div class="pc-results" aria-live="polite" data-run="{run}" data-count="{count}">{inner}</div>'
+    # tabindex -1: on a phone the page moves the focus here once results arrive; the page's status line, not
+    # this area, announces them (ui/page_script.py): a live region this size would read every card aloud
+    return (f'<div class="pc-results" tabindex="-1" data-run="{run}" data-count="{count}">'
+            f'{inner}</div>')
 
 
 CSS = """
-.pc-results {display: flex; flex-direction: column; gap: 12px;}
-.pc-count {font-size: 0.95em; color: var(--body-text-color-subdued);}
+.pc-sr {position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+        clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;}
+.pc-results {display: flex; flex-direction: column; gap: 12px; scroll-margin-top: 8px;}
+.pc-results:focus {outline: none;}  /* focused by the page on a phone, to read from; not a control */
+.pc-count {font-size: 0.95em; color: var(--body-text-color-subdued); scroll-margin-top: 8px;}
 .pc-card {border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 14px 16px;
-          background: var(--background-fill-primary); overflow-wrap: anywhere;}
+          background: var(--background-fill-primary); overflow-wrap: anywhere; scroll-margin-top: 8px;}
 .pc-head {display: flex; align-items: flex-start; gap: 10px;}
 .pc-rank {flex: none; min-width: 1.8em; height: 1.8em; border-radius: 50%; text-align: center;
-          line-height: 1.8em; font-weight: 600; font-size: 0.85em;
-          background: var(--color-accent-soft); color: var(--color-accent);}
+          line-height: 1.8em; font-weight: 600; font-size: 0.85em; background: #dbeafe; color: #1e40af;}
+.dark .pc-rank {background: #1e3a8a; color: #dbeafe;}
 .pc-cite {flex: 1; min-width: 0;}
 .pc-title {font-weight: 600; color: var(--body-text-color);}
 .pc-plenary {font-size: 0.9em; color: var(--body-text-color-subdued);}
-.pc-score {flex: none; font-size: 0.72em; color: var(--body-text-color-subdued); opacity: 0.8;
-           white-space: nowrap;}
 .pc-where {font-size: 0.85em; color: var(--body-text-color-subdued); margin: 6px 0 8px 0;}
 .pc-ocr {font-style: italic;}
 .pc-text {white-space: pre-line; line-height: 1.5;}
 .pc-text mark {background: #fff1a8; color: inherit; padding: 0 2px; border-radius: 2px;}
 .dark .pc-text mark {background: #6b5d00;}
-.pc-source {font-size: 0.75em; color: var(--body-text-color-subdued); margin-top: 8px;}
-.pc-msg {padding: 10px 14px; border-radius: 8px; border: 1px solid var(--border-color-primary);}
+.pc-text a, .pc-source a {color: #1d4ed8; text-decoration: underline;}
+.dark .pc-text a, .dark .pc-source a {color: #93c5fd;}
+.pc-links {display: block; margin: 4px 0; white-space: pre-line;}
+.pc-links summary {cursor: pointer; color: #1d4ed8; width: fit-content;}
+.dark .pc-links summary {color: #93c5fd;}
+.pc-source {font-size: 0.8em; color: var(--body-text-color-subdued); margin-top: 8px;}
+.pc-msg {padding: 10px 14px; border-radius: 8px; border: 1px solid var(--border-color-primary);
+         scroll-margin-top: 8px;}
 .pc-msg-error {border-color: #d9534f; color: #a12622;}
+.dark .pc-msg-error {color: #fca5a5;}
 .pc-msg-weak {border-color: #e0b000; background: rgba(255, 220, 0, 0.08);}
 .pc-msg-empty, .pc-msg-hint {color: var(--body-text-color-subdued); font-style: italic;}
 .pc-msg-done {border-color: #2f8f46; color: #1d6b31;}
@@ -165,10 +185,38 @@ CSS = """
 .pc-banner summary {display: inline; cursor: pointer; text-decoration: underline;}
 .pc-summary {font-size: 0.8em; white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 8px;
              color: var(--body-text-color-subdued);}
+/* the practices as cards: what a phone shows instead of the table */
+#practices-cards {display: none !important;}
+.pc-practices {display: flex; flex-direction: column; gap: 10px;}
+.pc-practice {border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
+              overflow-wrap: anywhere; scroll-margin-top: 8px;}
+.pc-practice h3 {font-size: 1em; font-weight: 600; margin: 0 0 6px 0;}
+.pc-practice dl {display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0;
+                 font-size: 0.9em;}
+.pc-practice dl > div {display: contents;}
+.pc-practice dt {color: var(--body-text-color-subdued);}
+.pc-practice dd {margin: 0;}
+/* the selected tab: blue-700 on white, 6.7:1 (Gradio's blue-500 gives 3.7:1) */
+#pc-tabs [role=tab].selected {color: #1d4ed8;}
+.dark #pc-tabs [role=tab].selected {color: #93c5fd;}
+/* a visible focus ring on everything a keyboard reaches (no :is() lists: Gradio's CSS scoping splits at their
+   commas) */
+a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible, textarea:focus-visible,
+select:focus-visible, [role=tab]:focus-visible, [role=option]:focus-visible, [tabindex="0"]:focus-visible,
+label:has(> input[type=radio]:focus-visible), label:has(> input[type=checkbox]:focus-visible),
+.wrap:has(> .wrap-inner input[role=combobox]:focus-visible) {outline: 3px solid #1d4ed8 !important; outline-offset: 2px;}
+.dark a:focus-visible, .dark button:focus-visible, .dark summary:focus-visible, .dark input:focus-visible,
+.dark textarea:focus-visible, .dark select:focus-visible, .dark [role=tab]:focus-visible,
+.dark [role=option]:focus-visible, .dark [tabindex="0"]:focus-visible, .dark label:has(> input:focus-visible),
+.dark .wrap:has(> .wrap-inner input[role=combobox]:focus-visible) {outline-color: #93c5fd !important;}
+/* the box around a filter's text field has the ring (specific enough to beat the scoped rule above) */
+.wrap > .wrap-inner > .secondary-wrap > input[role=combobox]:focus-visible {outline: none !important;}
 #practices-exports {align-items: center;}
 #practices-table {--font-mono: var(--font);}  /* the table holds prose, not code */
 #practices-count .html-container, #admin-result .html-container, #pc-banner .html-container {padding: 0;}
 #results .html-container, #compare-left .html-container, #compare-right .html-container {padding: 0;}
+#practices-cards .html-container {padding: 0;}
+#results, #compare-columns {scroll-margin-top: 8px;}
 #pc-header {align-items: flex-start;}
 #pc-header h1 {margin: 0 0 4px 0;}
 #pc-lang {flex: none;}
@@ -180,5 +228,7 @@ CSS = """
   #search-row > *, #compare-row > *, #practices-row > * {width: 100%; min-width: 0 !important;}
   #pc-lang {width: 100%;}
   .pc-card {padding: 10px 12px;}
+  #practices-table {display: none !important;}
+  #practices-cards {display: block !important;}
 }
 """

@@ -13,19 +13,21 @@ from search.records import Hit
 from search.searcher import MAX_QUERY_CHARS, SearchError
 from ui.download import export_button
 from ui.export import write_exports
-from ui.i18n import DEFAULT_LANGUAGE, t
+from ui.i18n import DEFAULT_LANGUAGE, facet_label, t
 from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
+from ui.page_script import mark_languages_js, pending_js, reveal_js
 from ui.render import error_html, results_html
-from ui.share import DEFAULT_K, FILTERS, MAX_K, UPDATE_URL_JS, read_shared_search
+from ui.share import DEFAULT_K, FILTERS, MAX_K, UPDATE_URL_JS, read_shared_search, shared_tab
 
-EXAMPLES = [
-    "¿Qué propuso Chile sobre alertas tempranas?",
-    "What did Panama say about the Darién?",
-    "reconocimiento de calificaciones profesionales",
-    "Which countries shared practices on consular assistance?",
-    "regularización migratoria de personas venezolanas",
-    "labour migration and border management working group",
-]
+EXAMPLE_LANGUAGES = {  # each example in its own language: a screen reader reads it with the right voice
+    "¿Qué propuso Chile sobre alertas tempranas?": "es",
+    "What did Panama say about the Darién?": "en",
+    "reconocimiento de calificaciones profesionales": "es",
+    "Which countries shared practices on consular assistance?": "en",
+    "regularización migratoria de personas venezolanas": "es",
+    "labour migration and border management working group": "en",
+}
+EXAMPLES = list(EXAMPLE_LANGUAGES)
 
 _FILTER_LABELS = {name: f"filter_{name}" for name in FILTERS}
 
@@ -42,6 +44,7 @@ class Shown:
     message: tuple[str, dict] | None = None  # (text key, values) of a notice shown instead of results
     scope: list[str] = field(default_factory=list)  # what the question names and the search kept (Scope.named)
     scope_off: list[str] = field(default_factory=list)  # what it names and the reader took out
+    languages: dict[str, str] = field(default_factory=dict)  # each hit's document language, by doc_id
 
 
 def query_problem(query: str) -> tuple[str, dict] | None:
@@ -68,7 +71,20 @@ def find(searcher, query: str, k: int, filters: dict, scope_off: list[str] = ())
     except SearchError as exc:
         return Shown(query, filters=filters, message=("search_failed", {"reason": str(exc)}))
     return Shown(query, list(results), filters, no_good_match=results.no_good_match,
-                 unknown_terms=results.unknown_terms, scope=results.scope.named(), scope_off=list(scope_off))
+                 unknown_terms=results.unknown_terms, scope=results.scope.named(), scope_off=list(scope_off),
+                 languages=document_languages(searcher, results))
+
+
+def document_languages(searcher, hits) -> dict[str, str]:
+    """Gives the language of each hit's document (its manifest's "language"), by doc_id."""
+    documents = getattr(getattr(searcher, "data", None), "documents", None) or {}
+    return {hit.doc_id: getattr(documents.get(hit.doc_id), "language", None) or "es" for hit in hits}
+
+
+def filters_label(filters: dict[str, list[str]], lang: str) -> str:
+    """Gives the active filters as a reader reads them: "Plenaria: IV, V; Año: 2023" ("" when there are none)."""
+    return "; ".join(f"{t(_FILTER_LABELS[name], lang)}: {', '.join(facet_label(name, v, lang) for v in values)}"
+                     for name, values in filters.items() if values and name in _FILTER_LABELS)
 
 
 def scope_choices(shown: Shown | None, documents: dict, lang: str) -> dict:
@@ -103,7 +119,8 @@ def draw(shown: Shown | None, lang: str, *, summary: bool = True) -> str:
         key, values = shown.message
         return error_html(t(key, lang, **values))
     return results_html(shown.hits, lang, query=shown.query, no_good_match=shown.no_good_match,
-                        unknown_terms=shown.unknown_terms, summary=summary)
+                        unknown_terms=shown.unknown_terms, summary=summary,
+                        filters=filters_label(shown.filters, lang) if summary else "", languages=shown.languages)
 
 
 def build_search_tab(page: PageContext) -> None:
@@ -162,34 +179,54 @@ def build_search_tab(page: PageContext) -> None:
         return run_search(query, plenary, year, part, country, doc_type, k, lang,
                           [value for value in named if value not in (kept or [])])
 
+    def rerun(query, plenary, year, part, country, doc_type, k, lang):
+        """Gives the search again once a filter or the number of passages changed; nothing before a query."""
+        if not (query or "").strip():
+            return gr.update(), gr.update(), gr.update(), gr.update()
+        return run_search(query, plenary, year, part, country, doc_type, k, lang)
+
     def open_shared(lang, request: gr.Request):
-        """Gives the query, filters and results a shared address (?q=...&plenary=IV) asks for."""
+        """Gives the query, filters and results a shared address (?q=...&plenary=IV) asks for, with the filters
+        panel open when it sets any."""
+        params = request.query_params if request else {}
         known = {name: page.facet_values(name) for name in FILTERS}
-        shared = read_shared_search(request.query_params if request else {}, known)
+        shared = read_shared_search(params, known)
         # the filters offer the values of the generation served now: a re-index may have added some
         choices = [gr.update(choices=page.facet_choices(name, lang), visible=len(known[name]) > 1)
                    for name in FILTERS]
-        if not shared.query:  # nothing shared: leave alone whatever the reader may already have typed
-            return (gr.update(), *choices, *(gr.update() for _ in range(5)))
+        if not (shared.query or shared.filters) or shared_tab(params) != "search":
+            # nothing shared: leave alone whatever the reader may already have typed
+            return (gr.update(), *choices, gr.update(), gr.update(), *(gr.update() for _ in range(4)))
         fields = [shared.query, *[shared.filters.get(name, []) for name in FILTERS], shared.k]
         choices = [gr.update(choices=update["choices"], visible=update["visible"], value=value)
                    for update, value in zip(choices, fields[1:-1])]
-        return (shared.query, *choices, shared.k, *run_search(shared.query, *fields[1:], lang))
+        found = run_search(shared.query, *fields[1:], lang) if shared.query else [gr.update()] * 4
+        return (shared.query, *choices, shared.k, gr.update(open=bool(shared.filters)), *found)
 
     inputs = [query, *filters, k, page.lang]
     outputs = [results, shown, exports, scope_box]
     events = dict(fn=run_search, inputs=inputs, outputs=outputs, concurrency_limit=SEARCH_CONCURRENCY,
                   concurrency_id=SEARCH_CONCURRENCY_ID)
     private = dict(api_visibility="private")
-    for searched in (button.click(**events, api_name="search"), query.submit(**events, **private),
-                     examples.load_input_event.then(**events, **private)):
-        searched.then(None, inputs, None, js=UPDATE_URL_JS)
+    searching = dict(events, js=pending_js("#results", len(inputs)))
+    for searched in (button.click(**searching, api_name="search"), query.submit(**searching, **private),
+                     examples.load_input_event.then(**searching, **private)):
+        searched.then(None, inputs, None, js=UPDATE_URL_JS).then(None, None, None, js=reveal_js("#results"))
         page.refresh_banner(searched)
+    # a filter changed: the results shown must be those of the filters shown (no scrolling: the reader may
+    # be choosing another)
+    for control, event in [*((dropdown, "input") for dropdown in filters), (k, "release")]:
+        refiltered = getattr(control, event)(**dict(events, fn=rerun), **private)
+        refiltered.then(None, inputs, None, js=UPDATE_URL_JS)
+        page.refresh_banner(refiltered)
+    tab.select(None, inputs, None, js=UPDATE_URL_JS)
     # On a language switch, redraw what is shown; with nothing shown yet, leave the area alone (a search
     # started by a shared address may be about to fill it).
     page.lang.change(lambda now, lang: gr.update() if now is None else draw(now, lang),
                      [shown, page.lang], [results], queue=False, **private)
-    page.on_load(open_shared, [], [query, *filters, k, *outputs])
+    page.on_load(open_shared, [], [query, *filters, k, accordion, *outputs])
+    page.on_load(None, [], [], js=reveal_js("#results"))  # a shared address's results, on a phone too
+    page.on_load(None, [], [], js=mark_languages_js("#examples button", EXAMPLE_LANGUAGES))
     scope_box.input(rescope, [*inputs, scope_box, shown], outputs, concurrency_limit=SEARCH_CONCURRENCY,
                     concurrency_id=SEARCH_CONCURRENCY_ID, **private)
     page.lang.change(lambda now, lang: scope_choices(now, page.searcher.data.documents, lang),
