@@ -326,6 +326,31 @@ def test_a_question_naming_a_plenary_shows_it_as_a_chip_and_unticking_it_searche
     assert not chip.locator("input").is_checked()
 
 
+def test_a_list_question_shows_the_records_first_and_unticking_the_year_widens_them(app_url, open_page):
+    page = open_page(app_url, locale="en-US")
+    search(page, "What did Costa Rica share as good practices at the 2024 plenary?")
+    table = page.locator("#results .pc-practices")
+    expect(table).to_be_visible()
+    order = page.evaluate("() => [...document.querySelectorAll('#results .pc-results > *')].map(e => e.className)")
+    assert order.index("pc-practices") < order.index("pc-card")  # the records come before the passages
+    rows = table.locator("tbody tr")
+    plenaries = rows.locator("td:nth-child(4)").all_inner_texts()
+    assert plenaries and all(p.startswith("V (2024)") for p in plenaries)
+    assert all("Costa Rica" in c for c in rows.locator("td:nth-child(2)").all_inner_texts())
+    for label in ("Costa Rica", "2024"):
+        expect(page.locator("#scope label").filter(has_text=label)).to_be_visible()
+    shoot(page, "list-question-records-desktop")
+    page.set_viewport_size(PHONE)
+    shoot(page, "list-question-records-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    before = results_run(page)
+    page.locator("#scope label").filter(has_text="2024").click()
+    wait_for_new_results(page, before)
+    plenaries = page.locator("#results .pc-practices tbody tr td:nth-child(4)").all_inner_texts()
+    assert {p.split()[0] for p in plenaries} == {"IV", "V"}  # both plenaries once the year is taken out
+    shoot(page, "list-question-widened-desktop")
+
+
 def test_a_plenary_filter_picked_by_keyboard_reruns_the_search_and_is_named(app_url, open_page):
     page = open_page(app_url)
     search(page, "Darién")

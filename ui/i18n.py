@@ -73,6 +73,19 @@ TEXT: dict[str, dict[str, str]] = {
         "es": "Ningún pasaje menciona: {terms}.",
         "en": "No passage mentions: {terms}.",
     },
+    "absent": {
+        "es": "Los informes no tratan de: {names}.",
+        "en": "The reports do not cover: {names}.",
+    },
+    "no_practices": {
+        "es": "Los informes no recogen ninguna buena práctica de: {names}.",
+        "en": "The reports list no good practice for: {names}.",
+    },
+    "practices_found": {
+        "es": "Buenas prácticas, políticas y herramientas que los informes recogen para esta pregunta",
+        "en": "Good practices, policies and tools the reports list for this question",
+    },
+    "to_passage": {"es": "ver el pasaje", "en": "see the passage"},
     "count": {"es": "{n} pasajes para «{query}»", "en": "{n} passages for “{query}”"},
     "count_one": {"es": "1 pasaje para «{query}»", "en": "1 passage for “{query}”"},
     "with_filters": {"es": ", con los filtros {filters}", "en": ", with the filters {filters}"},

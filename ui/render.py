@@ -76,7 +76,7 @@ def card_html(rank: int, hit: Hit, lang: str, *, total: int | None = None, doc_l
     of_total = f'<span class="pc-sr"> {escape(t("rank_of", lang, n=total))}</span>' if total else ""
     doc_lang = escape(doc_lang or "es")
     return (
-        f'<article class="pc-card" data-rank="{rank}" data-doc="{escape(hit.doc_id)}" '
+        f'<article class="pc-card" id="{escape(_card_id(hit.chunk_id))}" data-rank="{rank}" data-doc="{escape(hit.doc_id)}" '
         f'data-plenary="{escape(hit.plenary or "")}">'
         f'<div class="pc-head"><span class="pc-rank"><span class="pc-sr">{escape(t("rank", lang))} </span>'
         f'{rank}{of_total}</span>'
@@ -97,15 +97,51 @@ def _ocr_mark(hit: Hit, lang: str) -> str:
             f'{escape(t("ocr", lang))}</span>')
 
 
+def practices_html(practices: list, lang: str, shown_ids: set[str]) -> str:
+    """Gives the good-practice records that answer a list question as a compact table above the passages:
+    practice, countries, session, plenary, page; a record whose passage is among the cards links to it."""
+    from ingest.gazetteer import country_in_english
+    from ui.i18n import part_label
+
+    heads = "".join(f'<th scope="col">{escape(t(key, lang))}</th>'
+                    for key in ("col_practice", "col_countries", "col_session", "col_plenary", "col_page"))
+    rows = []
+    for match in practices:
+        record = match.record
+        countries = [country_in_english(c) if lang == "en" else c for c in record.countries]
+        who = ", ".join(countries + record.organisations) or record.holder or "—"
+        name = escape(record.name)
+        if match.chunk_id in shown_ids:
+            name += f' <a class="pc-to-passage" href="#{escape(_card_id(match.chunk_id))}">{escape(t("to_passage", lang))}</a>'
+        plenary = f"{record.plenary} ({record.year})" if record.plenary else record.doc_id
+        cells = [(t("col_practice", lang), name, "es"), (t("col_countries", lang), escape(who), ""),
+                 (t("col_session", lang), escape(part_label(record.session, lang) if record.session else "—"), ""),
+                 (t("col_plenary", lang), escape(plenary), ""),
+                 (t("col_page", lang), escape(str(record.page) if record.page is not None else "—"), "")]
+        rows.append("<tr>" + "".join(f'<td data-label="{escape(label)}"{f" lang={chr(34)}{doc}{chr(34)}" if doc else ""}>'
+                                     f"{value}</td>" for label, value, doc in cells) + "</tr>")
+    return (f'<section class="pc-practices" aria-label="{escape(t("practices_found", lang))}">'
+            f'<div class="pc-practices-title">{escape(t("practices_found", lang))}</div>'
+            f'<table><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>')
+
+
+def _card_id(chunk_id: str) -> str:
+    return "card-" + "".join(c if c.isalnum() else "-" for c in chunk_id)
+
+
 def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: bool = False,
                  unknown_terms: list[str] = (), summary: bool = True, filters: str = "",
-                 languages: dict[str, str] | None = None) -> str:
+                 languages: dict[str, str] | None = None, practices: list = (), absent: list[str] = (),
+                 no_practices: list[str] = ()) -> str:
     """Gives the results area: a count naming the query and the active filters, the no-good-match or
     no-results notice, and the cards.
 
     no_good_match and unknown_terms are the searcher's verdict (search.searcher.Results): the best
     passage is unlikely to answer, and the names of the query no passage contains. filters is the active
     filters as a reader reads them ("Plenaria: IV"); languages gives each document's language by doc_id.
+    practices are the records that answer a list question (search.records.PracticeMatch), shown above the
+    cards; absent what the question names that the reports do not cover ("VI Plenaria"); no_practices the
+    scope of a practices question for which the reports list none.
     """
     run = next(_runs)
     with_filters = t("with_filters", lang, filters=filters) if filters else ""
@@ -117,9 +153,15 @@ def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: 
         parts.append(f'<div class="pc-count">{escape(t(key, lang, n=len(hits), query=query) + with_filters)}</div>')
     if no_good_match:
         notice = t("weak_match", lang)
+        if absent:
+            notice += " " + t("absent", lang, names=", ".join(absent))
+        if no_practices:
+            notice += " " + t("no_practices", lang, names=", ".join(no_practices))
         if unknown_terms:
             notice += " " + t("unknown_terms", lang, terms=", ".join(unknown_terms))
         parts.append(message_html(notice, kind="weak"))
+    if practices:
+        parts.append(practices_html(list(practices), lang, {hit.chunk_id for hit in hits}))
     languages = languages or {}
     parts += [card_html(rank, hit, lang, total=len(hits), doc_lang=languages.get(hit.doc_id, "es"))
               for rank, hit in enumerate(hits, 1)]
@@ -150,6 +192,20 @@ CSS = """
 .pc-results {display: flex; flex-direction: column; gap: 12px; scroll-margin-top: 8px;}
 .pc-results:focus {outline: none;}  /* focused by the page on a phone, to read from; not a control */
 .pc-count {font-size: 0.95em; color: var(--body-text-color-subdued); scroll-margin-top: 8px;}
+.pc-practices {border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 14px;
+                background: var(--background-fill-secondary);}
+.pc-practices-title {font-weight: 600; margin-bottom: 6px; color: var(--body-text-color);}
+.pc-practices table {width: 100%; border-collapse: collapse; font-size: 0.92em;}
+.pc-practices th, .pc-practices td {text-align: left; vertical-align: top; padding: 4px 6px;
+                                   border-top: 1px solid var(--border-color-primary); color: var(--body-text-color);}
+.pc-practices th {border-top: none; font-weight: 600;}
+.pc-to-passage {white-space: nowrap; font-size: 0.9em;}
+@media (max-width: 640px) {  /* a phone: each record a small block, each value with its column's name */
+  .pc-practices thead {position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0, 0, 0, 0);}
+  .pc-practices tr {display: block; padding: 6px 0; border-top: 1px solid var(--border-color-primary);}
+  .pc-practices td {display: block; border: none; padding: 1px 0;}
+  .pc-practices td:not(:first-child)::before {content: attr(data-label) ": "; font-weight: 600;}
+}
 .pc-card {border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 14px 16px;
           background: var(--background-fill-primary); overflow-wrap: anywhere; scroll-margin-top: 8px;}
 .pc-head {display: flex; align-items: flex-start; gap: 10px;}

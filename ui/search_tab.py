@@ -45,6 +45,9 @@ class Shown:
     scope: list[str] = field(default_factory=list)  # what the question names and the search kept (Scope.named)
     scope_off: list[str] = field(default_factory=list)  # what it names and the reader took out
     languages: dict[str, str] = field(default_factory=dict)  # each hit's document language, by doc_id
+    practices: list = field(default_factory=list)  # records answering a list question (search.records.PracticeMatch)
+    absent: list[str] = field(default_factory=list)  # what it names that the reports do not cover (Scope.absent)
+    no_practices: list[str] = field(default_factory=list)  # the scope of a practices question with no record
 
 
 def query_problem(query: str) -> tuple[str, dict] | None:
@@ -72,7 +75,9 @@ def find(searcher, query: str, k: int, filters: dict, scope_off: list[str] = ())
         return Shown(query, filters=filters, message=("search_failed", {"reason": str(exc)}))
     return Shown(query, list(results), filters, no_good_match=results.no_good_match,
                  unknown_terms=results.unknown_terms, scope=results.scope.named(), scope_off=list(scope_off),
-                 languages=document_languages(searcher, results))
+                 languages=document_languages(searcher, results), practices=list(results.practices),
+                 absent=list(results.scope.absent),
+                 no_practices=results.scope.named() if results.no_practices else [])
 
 
 def document_languages(searcher, hits) -> dict[str, str]:
@@ -120,7 +125,9 @@ def draw(shown: Shown | None, lang: str, *, summary: bool = True) -> str:
         return error_html(t(key, lang, **values))
     return results_html(shown.hits, lang, query=shown.query, no_good_match=shown.no_good_match,
                         unknown_terms=shown.unknown_terms, summary=summary,
-                        filters=filters_label(shown.filters, lang) if summary else "", languages=shown.languages)
+                        filters=filters_label(shown.filters, lang) if summary else "", languages=shown.languages,
+                        practices=shown.practices if summary else [], absent=shown.absent,
+                        no_practices=shown.no_practices)
 
 
 def build_search_tab(page: PageContext) -> None:
