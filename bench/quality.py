@@ -30,6 +30,7 @@ REPORT_BLIND = tuple(DATA / f"heldout{n}.jsonl" for n in (6, 7, 8, 9))
 SUITES = (
     ("reports: held-out 6-9 (blind, paired)", "reports", REPORT_BLIND, DATA / "negatives.jsonl"),
     ("reports: development", "reports", (DATA / "dev.jsonl",), None),
+    ("reports: researchers' questions (development)", "reports", (DATA / "research_dev.jsonl",), None),
     ("new documents: tuning set", "tune", (DATA / "docs_tune.jsonl",), DATA / "docs_tune_negatives.jsonl"),
     ("new documents: three laws (first blind set)", "laws", (DATA / "laws_blind.jsonl",),
      DATA / "laws_blind_negatives.jsonl"),
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     embedder = load_embedder()
     searchers: dict[str, Searcher] = {}
-    rows, flags, furniture = [], [], []
+    rows, flags, furniture, styles = [], [], [], []
     for label, collection, files, negatives in SUITES:
         if args.only and label not in args.only:
             continue
@@ -99,19 +100,31 @@ def main(argv: list[str] | None = None) -> int:
             if collection != "reports":
                 furniture += furniture_rows(searchers[collection])
         searcher = searchers[collection]
-        queries = [q for path in files for q in load_queries(path)]
+        loaded = [q for path in files for q in load_queries(path)]
+        queries = [q for q in loaded if q.get("style") != "unanswerable"]  # those count as negatives
+        unanswerable = [q for q in loaded if q.get("style") == "unanswerable"] + (load_queries(negatives) if negatives else [])
         results = evaluate(searcher, queries)
         for mode, name in (("lexical", "lexical only"), ("dense", "dense only"), ("hybrid", "Puente")):
             for lang in ("es", "en"):
                 s = results[mode][lang]
-                rows.append([label, name, lang, s.n, f"{s.hit1:.3f}", f"{s.hit5:.3f}", f"{s.mrr10:.3f}"])
-        if negatives:
-            flagged = sum(searcher.search(q["query"], k=1).no_good_match for q in load_queries(negatives))
+                items = f"{s.items10:.3f}" if s.items10 is not None else ""
+                rows.append([label, name, lang, s.n, f"{s.hit1:.3f}", f"{s.hit5:.3f}", f"{s.mrr10:.3f}", items])
+        if any("style" in q for q in queries):
+            for style, s in sorted(evaluate(searcher, queries, modes=("hybrid",), by="style")["hybrid"].items()):
+                if style != "all":
+                    items = f"{s.items10:.3f}" if s.items10 is not None else ""
+                    styles.append([label, style, s.n, f"{s.hit1:.3f}", f"{s.hit5:.3f}", f"{s.mrr10:.3f}", items])
+        if unanswerable:
+            flagged = sum(searcher.search(q["query"], k=1).no_good_match for q in unanswerable)
             false_alarms = sum(searcher.search(q["query"], k=1).no_good_match for q in queries)
-            flags.append([label, f"{flagged}/{len(load_queries(negatives))}", f"{false_alarms}/{len(queries)}"])
+            flags.append([label, f"{flagged}/{len(unanswerable)}", f"{false_alarms}/{len(queries)}"])
     print(table("Retrieval quality (a passage on the answer's page counts as a hit for the new documents)",
-                ["query set", "pipeline", "lang", "n", "hit@1", "hit@5", "MRR@10"], rows))
+                ["query set", "pipeline", "lang", "n", "hit@1", "hit@5", "MRR@10", "items@10"], rows))
     print()
+    if styles:
+        print(table("Per question style (Puente, both languages; items@10: share of a list's items in the top 10, "
+                    "records included)", ["query set", "style", "n", "hit@1", "hit@5", "MRR@10", "items@10"], styles))
+        print()
     print(table("No good match", ["query set", "unanswerable flagged", "answerable flagged"], flags))
     if furniture:
         print()

@@ -24,7 +24,7 @@ _WHICH = r"(?:which|what|que|cuales|cuantos|cuantas|how many)"
 _NOT_PLURAL = {"does", "was", "has", "is", "es", "fue", "this", "its", "sus", "as", "us", "has", "las", "los", "les",
                "mas", "plus", "pais", "status", "thus", "previous", "various", "diversas", "vs", "bus", "gas", "crisis",
                "tesis", "analysis", "analisis", "basis", "mes", "seis", "tres", "dos", "dios"}
-_PLURAL_AFTER_WHICH = re.compile(rf"\b{_WHICH}\s+(?:[a-z]+\s+){{0,2}}?([a-z]{{3,}}s)\b")
+_PLURAL_AFTER_WHICH = re.compile(rf"\b{_WHICH}\s+(?:[a-z]+\s+){{0,4}}?([a-z]{{3,}}s)\b")
 _LIST_WORDS = re.compile(r"\b(?:list|enumerate|enumera|enumere|lista|listado|name all|todas? las|todos los|all the|"
                          r"quienes|who\s+(?:were|are))\b")
 _SHARED = re.compile(r"\b(?:(?:what|que)\s+(?:did|do|has|have|ha|han)?\s*[a-z ]{0,40}?\b(?:share|shared|present|presented|"
@@ -55,7 +55,8 @@ class Intent:
 
 
 def _asks_plural(folded: str) -> bool:
-    """Gives True for "which countries", "qué temas", "what gaps": a which-word before a plural noun."""
+    """Gives True for "which countries", "qué temas", "what local-government practices": a which-word a few
+    words before a plural noun."""
     return any(m.group(1) not in _NOT_PLURAL for m in _PLURAL_AFTER_WHICH.finditer(folded))
 
 
