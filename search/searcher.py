@@ -29,7 +29,7 @@ _MIN_HIGHLIGHT_LETTERS = 20  # a "sentence" with fewer letters besides its web a
 def is_readable_sentence(sentence: str) -> bool:
     """Gives False for a sentence that is mostly web addresses: never the sentence to highlight."""
     words = _WEB_ADDRESS.sub(" ", sentence)
-    return sum(ch.isalpha() for ch in words) >= _MIN_HIGHLIGHT_LETTERS
+    return len(re.sub(r"[^\w]|[\d_]", "", words)) >= _MIN_HIGHLIGHT_LETTERS
 
 
 class SearchError(Exception):
@@ -436,10 +436,10 @@ class Searcher:
         if end <= start:
             return ""
         scores = self.data.sentence_vectors[start:end] @ query_vector
-        readable = np.array([is_readable_sentence(sentence) for sentence in sentences])
-        if not readable.any():
-            return ""
-        return sentences[int(np.argmax(np.where(readable, scores, -np.inf)))]
+        for j in np.argsort(-scores, kind="stable"):  # the best sentence, unless it is mostly web addresses
+            if is_readable_sentence(sentences[j]):
+                return sentences[j]
+        return ""
 
     def _hit(self, i: int, query_vector: np.ndarray, score: float) -> Hit:
         chunk = self.data.chunks[i]
