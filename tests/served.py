@@ -43,9 +43,10 @@ class Served:
         return Client(self.port, source or new_address())
 
 
-def start_served(index_dir: Path, corpus_dir: Path, folder: Path, **env: str) -> Served:
-    """Starts `python app.py` over index_dir and corpus_dir (no admin password unless env gives one)."""
-    port = free_port()
+def start_served(index_dir: Path, corpus_dir: Path, folder: Path, *, port: int | None = None, **env: str) -> Served:
+    """Starts `python app.py` over index_dir and corpus_dir (no admin password unless env gives one); its own
+    temporary files go under folder/app-temp (PUENTE_TEMP)."""
+    port = port or free_port()
     temp_root = folder / "app-temp"
     settings = {"PUENTE_CORPUS": str(corpus_dir), "PUENTE_TEMP": str(temp_root), "PYTHONUNBUFFERED": "1",
                 "PUENTE_ADMIN_PASSWORD": "", **env}
