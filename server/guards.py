@@ -7,10 +7,13 @@ response, Gradio's included, leaves with the security headers. A refusal is JSON
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import math
 import re
 import time
+from urllib.parse import parse_qs
 from dataclasses import dataclass, field
 
 from server.admin_gate import AdminGate
@@ -19,6 +22,8 @@ from server.settings import ServerSettings
 
 log = logging.getLogger("puente.server")
 LOG_EVERY_SECONDS = 60.0
+CHARS_PER_TOKEN = 100  # see search_cost
+TARPIT_SECONDS = 1.0  # how long a rate-limited request waits for its 429
 
 UPLOAD_PATH = "/gradio_api/upload"
 # Gradio's routes that run an event: the event is named by the path (api_name) or by fn_index in the body.
@@ -123,6 +128,8 @@ class Guards:
             channel = await self._check_body(scope, receive, send, limit)
         except Refusal as refusal:
             self._log(scope, refusal)
+            if refusal.status == 429:  # held a moment (no CPU, no thread): a client that ignores Retry-After
+                await asyncio.sleep(TARPIT_SECONDS)  # and asks again at once cannot make refusals its load
             return await send_error(send, refusal.status, str(refusal), refusal.headers)
         if channel is None:  # the body passed its cap while being read: answered already
             return None
@@ -170,11 +177,13 @@ class Guards:
             if int(declared) > limit:
                 raise Refusal(413, f"The request body is {int(declared)} bytes; the limit is {limit}.")
         if scope["method"] == "GET" and scope["path"] in _API_SEARCHES:
-            self._take_token(scope)
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("q", [""])[0]
+            self._take_tokens(scope, query)
         return limit
 
-    def _take_token(self, scope) -> None:
-        wait = self.limiter.take(client_address(scope))
+    def _take_tokens(self, scope, query) -> None:
+        """Takes the search's cost from its client's bucket (search_cost); raises Refusal(429) when it lacks them."""
+        wait = self.limiter.take(client_address(scope), search_cost(query))
         if wait:
             raise Refusal(429, f"Too many searches from this address; try again in {retry_after(wait)} s.",
                           ((b"retry-after", retry_after(wait).encode()),))
@@ -186,20 +195,20 @@ class Guards:
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             return receive, send
         path = scope["path"]
-        if path in _EVENT_BY_INDEX:  # which event it runs is in the body: read it (it is under the cap)
-            body = await self._read_all(receive, send, limit)
+        named = _EVENT_BY_NAME.match(path)
+        if path in _EVENT_BY_INDEX or named:  # an event call: which event and its question are in the body,
+            body = await self._read_all(receive, send, limit)  # read whole (it is under the cap)
             if body is None:
                 return None
             try:
-                fn_index = json.loads(body).get("fn_index")
-            except (ValueError, AttributeError):
-                fn_index = None  # Gradio answers a malformed body itself
-            if fn_index in self.search_events().indices:
-                self._take_token(scope)
+                call = json.loads(body)
+                event, question = call.get("fn_index"), (call.get("data") or [""])[0]
+            except (ValueError, AttributeError, TypeError, IndexError, KeyError):
+                event, question = None, ""  # Gradio answers a malformed call itself
+            events = self.search_events()
+            if (named and named.group(1) in events.names) or (not named and event in events.indices):
+                self._take_tokens(scope, question)
             return _replay(body, receive), send
-        named = _EVENT_BY_NAME.match(path)
-        if named and named.group(1) in self.search_events().names:
-            self._take_token(scope)
         files = _boundary(scope) if path.rstrip("/") == UPLOAD_PATH else None
         return _capped(receive, send, limit, files, self.settings.max_upload_files)
 
@@ -217,6 +226,18 @@ class Guards:
             chunks.append(chunk)
             if not message.get("more_body"):
                 return b"".join(chunks)
+
+
+def search_cost(query) -> int:
+    """Gives the tokens a search takes from its client's bucket: one per started 100 characters of its question.
+
+    The work a search causes grows with its question (tokens embedded, words looked up, terms scored): a
+    1,000-character question of made-up English words, the costliest the server accepts, takes 10 (a whole
+    burst) and cost about ten normal searches or more in our runs (python -m bench.load_test --mixed shows what
+    the charge buys); a question under 100 characters takes one (the 1,460 of tests/data: 78 on average, 166 at
+    most; one in five takes two).
+    """
+    return max(1, math.ceil(len(query) / CHARS_PER_TOKEN)) if isinstance(query, str) else 1
 
 
 def _replay(body: bytes, receive):

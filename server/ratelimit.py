@@ -23,16 +23,18 @@ class RateLimiter:
     def enabled(self) -> bool:
         return self.rate > 0
 
-    def take(self, key: str) -> float:
-        """Takes a token for key; gives 0 when it had one, else the seconds until it will (nothing taken)."""
+    def take(self, key: str, tokens: int = 1) -> float:
+        """Takes tokens for key (at most the burst); gives 0 when it had them, else the seconds until it will
+        (and takes nothing)."""
         if not self.enabled:
             return 0.0
+        wanted = float(min(max(1, tokens), self.burst))
         now = self._clock()
         with self._lock:
-            tokens, then = self._buckets.pop(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - then) * self.rate)
-            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-            self._buckets[key] = (tokens - 1 if not wait else tokens, now)
+            held, then = self._buckets.pop(key, (float(self.burst), now))
+            held = min(float(self.burst), held + (now - then) * self.rate)
+            wait = 0.0 if held >= wanted else (wanted - held) / self.rate
+            self._buckets[key] = (held - wanted if not wait else held, now)
             while len(self._buckets) > MAX_CLIENTS:
                 self._buckets.popitem(last=False)
         return wait
