@@ -26,6 +26,7 @@ CHARS_PER_TOKEN = 100  # see search_cost
 TARPIT_SECONDS = 1.0  # how long a rate-limited request waits for its 429
 
 UPLOAD_PATH = "/gradio_api/upload"
+OTHER_UPLOAD_PATHS = ("/gradio_api/process_recording",)  # Gradio's media route: Puente has no recorder
 # Gradio's routes that run an event: the event is named by the path (api_name) or by fn_index in the body.
 _EVENT_BY_NAME = re.compile(r"^/gradio_api/(?:run|call|call/v2|api)/([^/]+)/?$")
 _EVENT_BY_INDEX = ("/gradio_api/queue/join", "/gradio_api/run/predict")
@@ -164,6 +165,8 @@ class Guards:
         if not self._host_allowed(scope):
             raise Refusal(400, "This server does not answer for that host name.")
         limit = self.settings.max_body_bytes
+        if scope["path"].rstrip("/") in OTHER_UPLOAD_PATHS:
+            raise Refusal(403, "This server takes no recordings.")
         if scope["path"].rstrip("/") == UPLOAD_PATH:
             if not self.gate.enabled:
                 raise Refusal(403, "This server takes no uploads.")

@@ -85,7 +85,9 @@ def running_app(index_dir: Path, log_path: Path, **settings: str):
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key != "PUENTE_ADMIN_PASSWORD"}
     env.update({"PUENTE_INDEX": str(index_dir), "GRADIO_SERVER_PORT": str(port), "HF_HUB_OFFLINE": "1",
-                "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1", **settings})
+                "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1",
+                # one scripted browser searches faster than a person: the rate limit is tested in test_hardening
+                "PUENTE_SEARCHES_PER_MINUTE": "600", **settings})
     url = f"http://127.0.0.1:{port}/"
     with open(log_path, "w") as log:
         process = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT_ROOT, env=env,
