@@ -106,13 +106,13 @@ class Guards:
     """The ASGI middleware: wrap the whole application (the API and the mounted Gradio page) in it."""
 
     def __init__(self, app, *, settings: ServerSettings, gate: AdminGate, limiter: RateLimiter,
-                 max_upload_bytes: int, search_events=lambda: SearchEvents()):
+                 max_upload_bytes: int, search_events: SearchEvents = SearchEvents()):
         self.app = app
         self.settings = settings
         self.gate = gate
         self.limiter = limiter
         self.max_upload_bytes = max_upload_bytes
-        self.search_events = search_events  # called per request: the page is built after the middleware
+        self.search_events = search_events  # the page's events that a rate-limited search runs
         self.allowed_hosts = frozenset(settings.allowed_hosts)
         self._logged: dict[tuple[str, int], float] = {}  # (address, status) -> when last logged
 
@@ -134,7 +134,13 @@ class Guards:
             return await send_error(send, refusal.status, str(refusal), refusal.headers)
         if channel is None:  # the body passed its cap while being read: answered already
             return None
-        await self.app(scope, *channel)
+        if not isinstance(channel, CappedBody):
+            return await self.app(scope, *channel)
+        try:
+            await self.app(scope, channel.receive, channel.send)
+        except Exception:  # noqa: BLE001 - the app's reaction to the "disconnect" the guard gave it
+            if not channel.refused:
+                raise
 
     def _log(self, scope, refusal: Refusal) -> None:
         """Logs a refusal in one line, at most once a minute per client address and status (refusals are cheap
@@ -194,7 +200,8 @@ class Guards:
     # -- the body --------------------------------------------------------------------------------------------
 
     async def _check_body(self, scope, receive, send, limit: int):
-        """Gives the (receive, send) the app should use; None when the request was refused while reading it."""
+        """Gives the (receive, send) the app should use (a CappedBody for a streamed body); None when the request
+        was refused while reading it."""
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             return receive, send
         path = scope["path"]
@@ -208,12 +215,12 @@ class Guards:
                 event, question = call.get("fn_index"), (call.get("data") or [""])[0]
             except (ValueError, AttributeError, TypeError, IndexError, KeyError):
                 event, question = None, ""  # Gradio answers a malformed call itself
-            events = self.search_events()
+            events = self.search_events
             if (named and named.group(1) in events.names) or (not named and event in events.indices):
                 self._take_tokens(scope, question)
             return _replay(body, receive), send
         files = _boundary(scope) if path.rstrip("/") == UPLOAD_PATH else None
-        return _capped(receive, send, limit, files, self.settings.max_upload_files)
+        return CappedBody(receive, send, limit, files, self.settings.max_upload_files)
 
     async def _read_all(self, receive, send, limit: int) -> bytes | None:
         chunks, size = [], 0
@@ -261,37 +268,40 @@ def _boundary(scope) -> bytes | None:
     return ("--" + match.group(1)).encode("latin-1") if match else None
 
 
-def _capped(receive, send, limit: int, boundary: bytes | None, max_files: int):
-    """Gives a (receive, send) pair that passes the body on until it passes limit bytes (or, for an upload,
-    max_files parts), then answers 413 itself, tells the app the client has gone and drops what the app sends."""
-    size, parts, tail, refused = 0, 0, b"", False
+class CappedBody:
+    """The (receive, send) the app gets for a body read as it streams: the body passes on until it passes
+    `limit` bytes (or, for an upload, `max_files` parts); then the guard answers 413 itself, tells the app the
+    client has gone, and drops whatever the app still sends."""
 
-    async def receiving():
-        nonlocal size, parts, tail, refused
-        if refused:
+    def __init__(self, receive, send, limit: int, boundary: bytes | None, max_files: int):
+        self._receive, self._send = receive, send
+        self.limit, self.boundary, self.max_files = limit, boundary, max_files
+        self.size, self.parts, self._tail = 0, 0, b""
+        self.refused = False
+
+    async def receive(self):
+        if self.refused:
             return {"type": "http.disconnect"}
-        message = await receive()
+        message = await self._receive()
         if message["type"] != "http.request":
             return message
         chunk = message.get("body", b"")
-        size += len(chunk)
+        self.size += len(chunk)
         problem = None
-        if size > limit:
-            problem = f"The request body is over the limit of {limit} bytes."
-        elif boundary:
-            seen = tail + chunk
-            parts += seen.count(boundary)
-            tail = seen[-(len(boundary) - 1):]
-            if parts > max_files + 1:  # each part opens with the boundary, and one more closes the last
-                problem = f"An upload may hold {max_files} file(s) at most."
+        if self.size > self.limit:
+            problem = f"The request body is over the limit of {self.limit} bytes."
+        elif self.boundary:
+            seen = self._tail + chunk
+            self.parts += seen.count(self.boundary)
+            self._tail = seen[-(len(self.boundary) - 1):]
+            if self.parts > self.max_files + 1:  # each part opens with the boundary, and one more closes the last
+                problem = f"An upload may hold {self.max_files} file(s) at most."
         if problem:
-            refused = True
-            await send_error(send, 413, problem)
+            self.refused = True
+            await send_error(self._send, 413, problem)
             return {"type": "http.disconnect"}
         return message
 
-    async def sending(message):
-        if not refused:  # once refused, what the app still says is dropped: the answer has gone
-            await send(message)
-
-    return receiving, sending
+    async def send(self, message):
+        if not self.refused:  # once refused, what the app still says is dropped: the answer has gone
+            await self._send(message)

@@ -50,8 +50,7 @@ def build_site(demo, searcher, *, corpus_dir: Path, gate: AdminGate, settings: S
     events = search_events(demo, concurrency_id)
     limiter = RateLimiter(settings.searches_per_minute, settings.search_burst)
     site.add_middleware(Guards, settings=settings, gate=gate, limiter=limiter,
-                        max_upload_bytes=max_upload_mb * 1024 * 1024 + MULTIPART_ALLOWANCE,
-                        search_events=lambda: events)
+                        max_upload_bytes=max_upload_mb * 1024 * 1024 + MULTIPART_ALLOWANCE, search_events=events)
     return site
 
 
