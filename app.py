@@ -9,12 +9,15 @@ The page speaks Spanish or English (a switch; the browser's language by default)
 either language. Report text is always escaped: nothing from a report is interpreted as HTML.
 
 The tabs live in ui/ (one module each); a new tab is a builder function added to TABS. The Admin tab
-(upload a report, re-index) exists only when $PUENTE_ADMIN_PASSWORD is set.
+(upload a report, re-index) exists only when $PUENTE_ADMIN_PASSWORD is set. The page is mounted beside the
+JSON API and behind the request guards of server/ (uploads for a signed-in admin only, size caps, a rate
+limit on searches, trusted hosts, security headers).
 """
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import gradio as gr
@@ -138,29 +141,45 @@ def main() -> int:
     from index.paths import default_corpus_dir, default_index_dir
     from index.pipeline import PuenteError
     from search.live import LiveSearcher
+    from server.admin_gate import AdminGate
+    from server.settings import ServerSettings, SettingsError
+    from server.site import build_site, configure_logging, serve
+    from server.temp import TempFolderBusy, prepare_temp_folder
+    from ui.page import SEARCH_CONCURRENCY_ID
 
+    configure_logging()
     index_dir, corpus_dir = default_index_dir(), default_corpus_dir()
+    port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     try:
+        settings = ServerSettings.from_environment()
+        prepare_temp_folder(port)  # before the page is built: Gradio's cache and the exports go there
         embedder = ensure_index(index_dir, corpus_dir)
         print(f"Loading the index at {index_dir} and its model ...", flush=True)
         searcher = LiveSearcher(index_dir, embedder=embedder)
-    except PuenteError as exc:
+    except (SettingsError, TempFolderBusy, *PuenteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     admin = AdminSettings.from_environment(corpus_dir)
+    gate = AdminGate(admin.password if admin else None, failures=settings.admin_failures,
+                     lockout_seconds=settings.admin_lockout_seconds, session_seconds=settings.admin_session_seconds)
     if admin:
+        admin = replace(admin, signed_in=gate.is_admin_cookie)
         print(f"Admin tab on: uploads go into {corpus_dir}.", flush=True)
         if len(admin.password) < 12:
             print("warning: PUENTE_ADMIN_PASSWORD is shorter than 12 characters; choose a longer one.",
                   file=sys.stderr, flush=True)
     configure_gradio()
     demo = build_ui(searcher, admin)
-    port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     # A bounded queue: past 64 waiting requests a client is told the page is busy instead of waiting forever.
     demo.queue(**QUEUE_SETTINGS)
-    demo.launch(server_name="127.0.0.1", server_port=port, css=CSS, theme=theme(),
-                max_file_size=f"{admin.max_upload_mb}mb" if admin else MAX_FILE_SIZE,
-                footer_links=["api"], show_error=False, i18n=gr.I18n(**GRADIO_TRANSLATIONS))
+    # The page and the JSON API (server/) on one server, behind the same guards.
+    site = build_site(demo, searcher, corpus_dir=corpus_dir, gate=gate, settings=settings,
+                      max_upload_mb=admin.max_upload_mb if admin else 0, concurrency_id=SEARCH_CONCURRENCY_ID,
+                      css=CSS, theme=theme(), max_file_size=f"{admin.max_upload_mb}mb" if admin else MAX_FILE_SIZE,
+                      footer_links=["api"], show_error=False,
+                      i18n=gr.I18n(**GRADIO_TRANSLATIONS))
+    print(f"Serving on http://127.0.0.1:{port} (the JSON API's description: /docs)", flush=True)
+    serve(site, "127.0.0.1", port)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Load test of the web page's search API: `python -m bench.load_test [--index DIR]`.
+"""Load test of the web page's search API: `python -m bench.load_test [--index DIR] [--mixed]`.
 
 Starts `python app.py` on a free loopback port (PUENTE_INDEX = --index, or a temporary index built
 first from corpus/ with the real model), then runs --clients concurrent gradio_client clients, each
@@ -6,6 +6,12 @@ sending --queries searches (the Spanish and English questions of tests/data/dev.
 the app's "search" endpoint. Everything stops at a global deadline. Prints the endpoints the app
 exposes, the number of errors, and the p50 / p95 / max latency of a search as a client sees it
 (queueing included: the app runs at most a few searches at once).
+
+With --mixed (bench.mixed_load), the app runs with its rate limit in force and the clients speak to its
+JSON API, each from its own loopback address (127.0.x.y), as separate people would: normal clients
+alone, then the same normal clients beside --worst clients sending the costliest queries the server
+accepts as fast as it answers; it prints the normal clients' p95 in both runs and their ratio, and the
+serving process's resident memory idle and after 100 maximal requests.
 """
 from __future__ import annotations
 
@@ -64,7 +70,10 @@ def start_app_counting_files(index_dir: Path, port: int, log_path: Path, temp_di
     The app's temporary files (exports, Gradio's cache) go to temp_dir, so that they can be counted.
     """
     temp_dir.mkdir(parents=True, exist_ok=True)
-    return start_app(index_dir, port, log_path, TMPDIR=str(temp_dir), GRADIO_TEMP_DIR=str(temp_dir / "gradio"))
+    # every client here speaks from 127.0.0.1 and searches back to back: this measures the page's capacity, so
+    # the per-address rate limit is off (--mixed measures with it in force, one address per client)
+    return start_app(index_dir, port, log_path, TMPDIR=str(temp_dir), PUENTE_TEMP=str(temp_dir),
+                     PUENTE_SEARCHES_PER_MINUTE="0")
 
 
 def files_under(folder: Path) -> tuple[int, int]:
@@ -132,7 +141,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
     parser.add_argument("--queries", type=int, default=25, help="searches per client (default 25)")
     parser.add_argument("--deadline", type=float, default=900, help="seconds for the whole test (default 900)")
+    parser.add_argument("--mixed", action="store_true",
+                        help="normal clients alone, then beside --worst clients, against the JSON API with the "
+                             "rate limit in force; and memory after 100 maximal requests")
+    parser.add_argument("--worst", type=int, default=4, help="with --mixed: clients sending worst-case queries")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="with --mixed: rounds of (normal alone, normal beside worst-case), pooled (default 2)")
     args = parser.parse_args(argv)
+    if args.mixed:
+        from bench.mixed_load import run_mixed
+
+        return run_mixed(args, load_queries(), build_index)
 
     deadline = time.monotonic() + args.deadline
     queries = load_queries()

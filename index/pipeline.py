@@ -87,8 +87,9 @@ def build_from_paths(
     found = discover([Path(p) for p in paths], read_meta=parser.read_meta)
     if not found:
         raise IngestError(f"No readable documents (.pdf, .txt, .md, .html) under {', '.join(map(str, paths))}.")
-    embedder = embedder or load_embedder(model)
     with store.IndexLock(Path(index_dir)), parser:
+        # the lock first: a second ingest is refused at once, not after loading a model (~10-25 s)
+        embedder = embedder or load_embedder(model)
         live = load_live(Path(index_dir))  # read once: for reusing passages and for reusing vectors
         previous = _previous_state(live, chunking)
         documents, failures, practices, changes = [], [], [], {"added": [], "replaced": [], "skipped": [], "kept": []}

@@ -22,6 +22,14 @@ _DOC_TYPES = {"report": "report", "reports": "report", "informe": "report", "inf
               "reglamento": "law", "regulation": "law", "lineamientos": "law", "guidelines": "law"}
 
 
+def as_values(given) -> list[str]:
+    """Gives a filter's values as a list, however they were given: None, one value, "IV,V", or a list of them."""
+    if given is None:
+        return []
+    items = given if isinstance(given, (list, tuple, set)) else [given]
+    return [v.strip() for item in items if item is not None for v in str(item).split(",") if v.strip()]
+
+
 def field_name(name: str) -> str:
     """Return the filter field a name stands for ('session' -> 'part')."""
     return FILTER_ALIASES.get(fold(name).strip(), name)

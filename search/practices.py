@@ -24,7 +24,7 @@ from ingest.practices import PracticeRecord
 from search.filters import canonical_value
 from search.filters import field_name as filter_field
 from search.records import PracticeMatch  # noqa: F401  (re-exported: callers import it from here)
-from search.searcher import MAX_QUERY_CHARS, FilterError, SearchError
+from search.searcher import FilterError, SearchError, checked_query
 
 PRACTICE_COUNT_KEY = "practices"  # the manifest count that generations with practice records have
 PRACTICE_FILTERS = ("country", "organisation", "plenary", "year", "part", "doc_id")
@@ -130,12 +130,10 @@ class PracticeFinder:
         """
         mask = self._allowed(filters)
         ids = np.flatnonzero(mask)
-        query = (query or "").strip()
-        if not query:
+        if not (query or "").strip():
             chosen = ids[:k] if k else ids
             return [PracticeMatch(self.practices[i]) for i in chosen]
-        if len(query) > MAX_QUERY_CHARS:
-            raise SearchError(f"The query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}.")
+        query = checked_query(query)
         if self.vectors is None or len(ids) == 0:
             return []
         query_vector = self._ensure_embedder().encode_queries([query], show_progress=False)[0]

@@ -11,7 +11,7 @@ class Hit:
     """A passage that answers a query, with its citation."""
 
     text: str
-    score: float
+    score: float | None  # None for a passage asked for by its id, not found by a query
     doc_id: str
     title: str
     plenary: str | None
@@ -35,6 +35,19 @@ class Hit:
         if self.page is None:
             return None
         return f"{self.page}-{self.page_end}" if self.page_end and self.page_end != self.page else str(self.page)
+
+    @classmethod
+    def from_chunk(cls, chunk, doc, *, score: float | None = None, highlight: str = "",
+                   similarity: float | None = None) -> "Hit":
+        """Gives the hit of a passage (an ingest Chunk) of a document (its DocumentMeta, or None when unknown)."""
+        return cls(
+            text=chunk.text, score=score, doc_id=chunk.doc_id, title=doc.title if doc else chunk.doc_id,
+            plenary=doc.plenary if doc else None, year=doc.year if doc else None, section=chunk.section,
+            page=chunk.page, source=doc.source if doc else "", highlight=highlight, chunk_id=chunk.chunk_id,
+            city=doc.city if doc else None, part=chunk.part, doc_type=doc.doc_type if doc else "report",
+            similarity=similarity, article=chunk.article, page_end=chunk.page_end,
+            country=doc.country if doc else "", ocr=chunk.ocr,
+        )
 
     def to_dict(self) -> dict:
         return asdict(self)

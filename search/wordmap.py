@@ -29,6 +29,9 @@ FUNCTION_WORDS = frozenset("""
     getting having hold holds put puts putting come came going goes want wants look looking kind thing things
     really already ever never always around supposed forward deal
     """.split())
+# Each new word costs an encoder pass; a 1,000-character question of made-up words would cost tens of normal
+# searches. search.searcher.RankingSettings.max_new_words_en sets the bound the searcher uses.
+MAX_NEW_WORDS = 12
 SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
@@ -76,12 +79,17 @@ class WordMap:
         vectors = np.asarray(encoder.encode(list(words)), dtype=np.float32)
         return cls(words, vectors, encoder)
 
-    def spanish_for(self, english: list[str], *, min_similarity: float = 0.8) -> list[str | None]:
-        """Gives, per English word, the closest Spanish word of the corpus, or None when none is that close."""
+    def spanish_for(self, english: list[str], *, min_similarity: float = 0.8,
+                    max_new: int | None = MAX_NEW_WORDS) -> list[str | None]:
+        """Gives, per English word, the closest Spanish word of the corpus, or None when none is that close.
+
+        Words met before are answered from memory; at most max_new others are encoded (the first in the
+        query), the rest get None this time and are not remembered, so a later query may still look them up.
+        """
         wanted = [w for w in dict.fromkeys(english)
                   if len(w) >= MIN_WORD_CHARS and not w.isdigit() and w not in FUNCTION_WORDS]
         answers = {w: self._seen[w, min_similarity] for w in wanted if (w, min_similarity) in self._seen}
-        looked_up = [w for w in wanted if w not in answers]
+        looked_up = [w for w in wanted if w not in answers][:max_new]
         if looked_up:
             similarities = np.asarray(self.encoder.encode(looked_up), dtype=np.float32) @ self.vectors.T
             best = similarities.argmax(axis=1)

@@ -40,3 +40,38 @@ def searcher(real_index, embedder):
     from search.searcher import Searcher
 
     return Searcher.open(real_index, embedder=embedder)
+
+
+API_ADMIN_PASSWORD = "puente-api-admin-3e1b77"
+API_PDF_TOPIC = "apicultura para familias migrantes retornadas en Cochabamba"
+API_PDF_DOC = "VI-2025-prueba"
+
+
+@pytest.fixture(scope="session")
+def api_app(real_index, embedder, tmp_path_factory):
+    """`python app.py` (tests.served) over copies of the real index and of corpus/, with an admin password and
+    a two-page PDF added (doc_id API_PDF_DOC, its topic on page 2) plus a PDF linked from outside the corpus
+    folder: for the JSON API, the file route and the hardening tests."""
+    import json
+    import shutil
+
+    from index.pipeline import build_from_paths
+    from tests.served import start_served, stop_served, two_page_pdf
+
+    folder = tmp_path_factory.mktemp("api-app")
+    index_dir, corpus_dir = folder / "index", folder / "corpus"
+    shutil.copytree(real_index, index_dir, ignore=shutil.ignore_patterns(".lock"))
+    shutil.copytree(CORPUS_DIR, corpus_dir)
+    two_page_pdf(corpus_dir / "informe-api-prueba.pdf", API_PDF_TOPIC)
+    outside = folder / "outside"
+    outside.mkdir()
+    (corpus_dir / "fuera.pdf").symlink_to(two_page_pdf(outside / "secreto.pdf", "un archivo fuera del corpus"))
+    manifest = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"].append({"doc_id": API_PDF_DOC, "path": "informe-api-prueba.pdf",
+                                  "title": "Informe de prueba de la API", "plenary": "VI", "year": 2025,
+                                  "city": "Lima, Perú", "language": "es", "doc_type": "report"})
+    (corpus_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    build_from_paths([corpus_dir], index_dir, embedder=embedder, progress=False)  # embeds the two PDFs only
+    served = start_served(index_dir, corpus_dir, folder, PUENTE_ADMIN_PASSWORD=API_ADMIN_PASSWORD)
+    yield served
+    stop_served(served)

@@ -13,8 +13,9 @@ import re
 import tempfile
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ingest.corpus import MANIFEST_NAME
 from ui.i18n import roman_value
@@ -45,6 +46,9 @@ class AdminSettings:
     password: str
     corpus_dir: Path
     max_upload_mb: int = MAX_UPLOAD_MB
+    # given a request's Cookie header, True when it carries a signed-in admin's session (server.admin_gate);
+    # without it no upload is accepted
+    signed_in: Callable[[str | None], bool] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_environment(cls, corpus_dir: Path) -> "AdminSettings | None":
@@ -172,14 +176,23 @@ def read_corpus_manifest(corpus_dir: Path) -> dict:
 
 
 def write_corpus_manifest(corpus_dir: Path, data: dict) -> None:
-    """Rewrites corpus_dir/manifest.json atomically: a reader sees the old file or the new, never half."""
+    """Rewrites corpus_dir/manifest.json atomically: a reader sees the old file or the new, never half.
+
+    The new file keeps the old one's permissions (a temporary file is made readable by its owner only);
+    a first manifest is readable by all (0644), like the reports beside it.
+    """
     path = Path(corpus_dir) / MANIFEST_NAME
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o644
     handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".manifest-",
                                          suffix=".tmp", delete=False)
     try:
         with handle:
             handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(handle.name, path)
     except OSError as exc:

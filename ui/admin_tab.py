@@ -1,26 +1,62 @@
-"""The Admin tab, for maintainers: upload a report with its metadata, save it into the corpus, re-index.
+"""The Admin tab, for maintainers: sign in, upload a report with its metadata, save it into the corpus, re-index.
 
-The tab exists only when $PUENTE_ADMIN_PASSWORD is set (PageContext.admin). The password is an input of
-the event and is checked on the server before anything is read or written, so calling the event outside
-the page (it is also hidden from the API) gets nothing without it. One upload runs at a time.
+The tab exists only when $PUENTE_ADMIN_PASSWORD is set (PageContext.admin). Signing in posts the password to
+the server's /api/admin/session (server/admin_routes.py: outside the search queue, failures logged and locked
+out), which answers with a session cookie; the upload route and the event below accept only a request that
+carries it, so calling the event outside the page (it is also hidden from the API) gets nothing without it.
+One upload runs at a time.
 """
 from __future__ import annotations
 
 import time
+import json
 from html import escape
 from pathlib import Path
 
 import gradio as gr
 
-from ui.admin import (ALLOWED_SUFFIXES, DOC_LANGUAGES, DOC_TYPES, UploadError, add_to_corpus, password_matches,
-                      remove_from_corpus)
+from ui.admin import ALLOWED_SUFFIXES, DOC_LANGUAGES, DOC_TYPES, UploadError, add_to_corpus, remove_from_corpus
 from ui.i18n import DEFAULT_LANGUAGE, t
 from ui.page import PageContext
 from ui.render import message_html
 
 ADMIN_CONCURRENCY_ID = "admin"
-WRONG_PASSWORD_DELAY = 1.0  # seconds: with one upload at a time, guessing costs at least this per try
 LIVE_WAIT_SECONDS = 10.0  # how long to wait for the searcher to serve the new generation
+SESSION_URL = "/api/admin/session"
+_SIGN_IN_TEXTS = ("admin_signed_in", "admin_bad_password", "admin_locked", "admin_sign_in_failed")
+# Runs in the browser: posts the password (never through Gradio's queue) and shows the outcome; the server sets
+# the session cookie, which the upload and the event then carry.
+_SIGN_IN_JS = """
+async (password, lang) => {
+  const texts = %s[lang] || %s["es"];
+  const show = (kind, text) => {
+    const node = document.createElement("div");
+    node.className = "pc-admin-session";
+    node.dataset.kind = kind;
+    node.setAttribute("role", kind === "done" ? "status" : "alert");
+    node.textContent = text;
+    return node.outerHTML;
+  };
+  try {
+    const response = await fetch("%s", {method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json"}, body: JSON.stringify({password: password || ""})});
+    const answer = await response.json().catch(() => ({}));
+    if (response.ok) return show("done", texts.admin_signed_in);
+    if (response.status === 401) return show("error", texts.admin_bad_password);
+    if (response.status === 429) return show("error", texts.admin_locked);
+    return show("error", texts.admin_sign_in_failed.replace("{reason}", answer.error || response.status));
+  } catch (error) {
+    return show("error", texts.admin_sign_in_failed.replace("{reason}", String(error)));
+  }
+}
+"""
+
+
+def sign_in_js() -> str:
+    """Gives the sign-in script with its messages in both languages."""
+    texts = json.dumps({lang: {key: t(key, lang) for key in _SIGN_IN_TEXTS} for lang in ("es", "en")},
+                       ensure_ascii=False)
+    return _SIGN_IN_JS % (texts, texts, SESSION_URL)
 
 
 def result_html(message: str, *, kind: str, summary: str = "") -> str:
@@ -48,8 +84,11 @@ def build_admin_tab(page: PageContext) -> None:
     lang0 = DEFAULT_LANGUAGE
     with gr.Tab(t("tab_admin", lang0), id="admin", elem_id="tab-admin") as tab:
         intro = gr.Markdown(t("admin_help", lang0))
-        password = gr.Textbox(label=t("admin_password", lang0), type="password", max_lines=1,
-                              elem_id="admin-password")
+        with gr.Row(equal_height=True):
+            password = gr.Textbox(label=t("admin_password", lang0), type="password", max_lines=1, scale=3,
+                                  elem_id="admin-password")
+            sign_in = gr.Button(t("admin_sign_in", lang0), scale=1, min_width=120, elem_id="admin-sign-in")
+        session = gr.HTML(elem_id="admin-session")
         upload = gr.File(label=t("admin_file", lang0, mb=settings.max_upload_mb), file_count="single",
                          file_types=list(ALLOWED_SUFFIXES), type="filepath", elem_id="admin-file")
         with gr.Row():
@@ -73,6 +112,7 @@ def build_admin_tab(page: PageContext) -> None:
     page.relabel(tab, lambda lang: gr.update(label=t("tab_admin", lang)))
     page.relabel(intro, lambda lang: gr.update(value=t("admin_help", lang)))
     page.relabel(password, lambda lang: gr.update(label=t("admin_password", lang)))
+    page.relabel(sign_in, lambda lang: gr.update(value=t("admin_sign_in", lang)))
     page.relabel(upload, lambda lang: gr.update(label=t("admin_file", lang, mb=settings.max_upload_mb)))
     for component, key in ((title, "admin_title"), (plenary, "admin_plenary"), (year, "admin_year"),
                            (city, "admin_city"), (dates, "admin_dates"), (source, "admin_source")):
@@ -83,12 +123,12 @@ def build_admin_tab(page: PageContext) -> None:
                                                   choices=[(t(f"doc_{v}", lang), v) for v in DOC_TYPES]))
     page.relabel(button, lambda lang: gr.update(value=t("admin_button", lang)))
 
-    def add_and_index(given_password, file_path, title_, plenary_, year_, city_, dates_, language_, doc_type_,
-                      source_, lang, progress=gr.Progress(track_tqdm=True)):
+    def add_and_index(file_path, title_, plenary_, year_, city_, dates_, language_, doc_type_, source_, lang,
+                      request: gr.Request, progress=gr.Progress(track_tqdm=True)):
         """Gives the outcome of an upload: saved into the corpus, re-indexed, and served; or why not."""
-        if not password_matches(given_password, settings.password):
-            time.sleep(WRONG_PASSWORD_DELAY)
-            return result_html(t("admin_wrong_password", lang), kind="error")
+        cookie = request.headers.get("cookie") if request else None
+        if settings.signed_in is None or not settings.signed_in(cookie):
+            return result_html(t("admin_not_signed_in", lang), kind="error")
         from index.pipeline import PuenteError, build_from_paths
 
         progress(0.05, desc=t("admin_saving", lang))
@@ -121,7 +161,9 @@ def build_admin_tab(page: PageContext) -> None:
         message = t("admin_done", lang, title=added.entry["title"], path=added.path.name)
         return result_html(message, kind="done", summary=summary.summary())
 
-    done = button.click(add_and_index, [password, upload, title, plenary, year, city, dates, language, doc_type,
+    sign_in.click(None, [password, page.lang], [session], js=sign_in_js())
+    password.submit(None, [password, page.lang], [session], js=sign_in_js())
+    done = button.click(add_and_index, [upload, title, plenary, year, city, dates, language, doc_type,
                                         source, page.lang], [result],
                         concurrency_limit=1, concurrency_id=ADMIN_CONCURRENCY_ID, api_visibility="private",
                         show_progress="full")

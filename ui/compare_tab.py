@@ -67,9 +67,9 @@ def build_compare_tab(page: PageContext) -> None:
         with gr.Row():
             choices = page.facet_choices("plenary", lang0)
             pick_a = gr.Dropdown(choices, value=defaults[0], label=t("compare_left", lang0), elem_id="compare-a",
-                                 min_width=120)
+                                 min_width=120, allow_custom_value=True)
             pick_b = gr.Dropdown(choices, value=defaults[1], label=t("compare_right", lang0), elem_id="compare-b",
-                                 min_width=120)
+                                 min_width=120, allow_custom_value=True)
             per_side = gr.Slider(1, MAX_COMPARE_K, value=DEFAULT_PER_SIDE, step=1, label=t("compare_k", lang0),
                                  min_width=160, elem_id="compare-k")
         with gr.Row(elem_id="compare-exports", visible=False) as exports:

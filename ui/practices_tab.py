@@ -16,6 +16,7 @@ from html import escape
 import gradio as gr
 import pandas as pd
 
+from search.filters import as_values
 from search.searcher import SearchError
 from ui.download import export_button
 from ui.export import write_practice_exports
@@ -84,7 +85,7 @@ def filter_choices(finder, name: str, lang: str) -> list[tuple[str, str]]:
 def find_practices(finder, query: str, filters: dict[str, list[str]]) -> PracticesShown:
     """Gives what the table shows: every record that satisfies the filters, or the closest ones to a topic."""
     query = (query or "").strip()
-    chosen = {name: list(values) for name, values in filters.items() if values}
+    chosen = {name: as_values(values) for name, values in filters.items() if as_values(values)}
     if finder is None or not finder.practices:  # an index built before practice records existed
         return PracticesShown(query, chosen, message=("practices_missing", {}))
     try:
@@ -156,7 +157,8 @@ def build_practices_tab(page: PageContext) -> None:
                                elem_id="practices-button")
         with gr.Row():
             filters = [gr.Dropdown([], value=[], multiselect=True, label=t(_FILTER_LABELS[name], lang0),
-                                   info=t("filter_any", lang0), elem_id=f"practices-{name}", min_width=150)
+                                   info=t("filter_any", lang0), elem_id=f"practices-{name}", min_width=150,
+                                   allow_custom_value=True)  # the API may send what people type: "Chile", "IV"
                        for name in FILTERS]
         with gr.Row(elem_id="practices-exports"):
             count = gr.HTML(elem_id="practices-count")

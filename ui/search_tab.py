@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
+from search.filters import as_values
 from search.records import Hit
 from search.searcher import MAX_QUERY_CHARS, SearchError
 from ui.download import export_button
@@ -145,7 +146,7 @@ def build_search_tab(page: PageContext) -> None:
                 filters = [
                     gr.Dropdown(page.facet_choices(name, lang0), value=[], multiselect=True,
                                 label=t(_FILTER_LABELS[name], lang0), info=t("filter_any", lang0),
-                                elem_id=f"filter-{name}", min_width=150,
+                                elem_id=f"filter-{name}", min_width=150, allow_custom_value=True,
                                 visible=len(page.facet_values(name)) > 1)  # one value filters nothing
                     for name in FILTERS
                 ]
@@ -175,7 +176,8 @@ def build_search_tab(page: PageContext) -> None:
         """Gives the results area, its state, the export row (shown with hits) and the scope chips for a query
         and filters."""
         values = dict(plenary=plenary, year=year, part=part, country=country, doc_type=doc_type)
-        chosen = {name: list(values[name]) for name in FILTERS if values[name]}
+        # as people type them, from the API too: "IV", "iv" or 4; "Chile" or "chile"; one value or a list
+        chosen = {name: as_values(values[name]) for name in FILTERS if as_values(values[name])}
         shown_now = find(page.searcher, query, int(k or DEFAULT_K), chosen, scope_off)
         return (draw(shown_now, lang), shown_now, gr.update(visible=bool(shown_now.hits)),
                 scope_choices(shown_now, page.searcher.data.documents, lang))
