@@ -98,31 +98,42 @@ def load_live(index_dir: Path) -> store.IndexData | None:
 
 
 def _previous_vectors(data: store.IndexData | None, model_info) -> dict[str, np.ndarray]:
-    """Gives text-hash -> vector from the previous generation when it was built by the same model."""
+    """Gives text-hash -> vector from the previous generation when it was built by the same model.
+
+    Passages, sentences and practices are embedded alike (the passage prompt), so one text has one vector
+    whatever it was; a passage's (stored in float32) wins over a sentence's (stored in float16)."""
     if data is None or data.manifest.model.get("fingerprint") != model_info.fingerprint:
         return {}
     known: dict[str, np.ndarray] = {}
-    for text, vector in zip(passage_texts(data.chunks, law_titles(data.documents.values())), data.vectors):
-        known[_key("P" + text)] = vector
     for sentence, vector in zip((s for group in data.sentences for s in group), data.sentence_vectors):
-        known[_key("S" + sentence)] = vector
+        known[_key(sentence)] = vector
     if data.practice_vectors is not None:
         for practice, vector in zip(data.practices, data.practice_vectors):
-            known[_key("R" + practice.embedding_text())] = vector
+            known[_key(practice.embedding_text())] = vector
+    for text, vector in zip(passage_texts(data.chunks, law_titles(data.documents.values())), data.vectors):
+        known[_key(text)] = vector
     return known
 
 
-def _embed_with_cache(texts: list[str], prefix: str, known: dict, encode) -> tuple[np.ndarray, int]:
-    """Gives vectors for texts, encoding only those not already known; and how many were encoded."""
-    keys = [_key(prefix + t) for t in texts]
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+def embed_missing(texts: list[str], known: dict, encode) -> int:
+    """Embeds, in one call to encode, each distinct text not already in known (text-hash -> vector), and adds
+    its vector there; gives how many texts were embedded.
+
+    One call for passages, sentences and practices together: a sentence that is a whole passage, or a text
+    repeated across documents (a law's recurring formula, a running title), is embedded once, and the
+    embedder groups every text by length at once (index.embedder.length_batches)."""
+    missing = list(dict.fromkeys(t for t in texts if _key(t) not in known))
     if missing:
-        vectors = encode([t for _, t in missing])
-        for (k, _), v in zip(missing, vectors):
-            known[k] = v
+        for text, vector in zip(missing, encode(missing)):
+            known[_key(text)] = vector
+    return len(missing)
+
+
+def vectors_of(texts: list[str], known: dict, dim: int) -> np.ndarray:
+    """Gives the (len(texts), dim) float32 matrix of the known vectors of texts."""
     if not texts:
-        return np.zeros((0, 0), dtype=np.float32), 0
-    return np.stack([known[k] for k in keys]).astype(np.float32), len(missing)
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.stack([known[_key(t)] for t in texts]).astype(np.float32)
 
 
 def build_index(
@@ -151,17 +162,13 @@ def build_index(
         # None: the embedder shows a bar for long inputs; False (--quiet): never
         return embedder.encode_passages(texts, batch_size=batch_size, show_progress=None if progress else False)
 
-    passage_vectors, n_passages = _embed_with_cache(texts, "P", known, encode)
     flat_sentences = [s for group in sentences for s in group]
-    sentence_vectors, n_sentences = _embed_with_cache(flat_sentences, "S", known, encode)
+    practice_texts = [p.embedding_text() for p in practices] if practices is not None else []
+    embedded = embed_missing(texts + flat_sentences + practice_texts, known, encode)
     dim = embedder.info.dimension
-    passage_vectors = passage_vectors.reshape(-1, dim)
-    sentence_vectors = sentence_vectors.reshape(-1, dim)
-    practice_vectors, n_practices = None, 0
-    if practices is not None:
-        practice_vectors, n_practices = _embed_with_cache(
-            [p.embedding_text() for p in practices], "R", known, encode)
-        practice_vectors = practice_vectors.reshape(-1, dim)
+    passage_vectors = vectors_of(texts, known, dim)
+    sentence_vectors = vectors_of(flat_sentences, known, dim)
+    practice_vectors = vectors_of(practice_texts, known, dim) if practices is not None else None
     generation = store.write_generation(
         index_dir,
         documents=[meta for meta, _ in documents],
@@ -176,7 +183,6 @@ def build_index(
         lexical=LexicalIndex.build(texts),
         acronyms=learn_acronyms([c.text for c in chunks]),
     )
-    embedded = n_passages + n_sentences + n_practices
     total = len(chunks) + len(flat_sentences) + len(practices or [])
     return BuildReport(generation, len(documents), len(chunks), embedded, total - embedded,
                        time.perf_counter() - started, len(practices or []))

@@ -42,6 +42,8 @@ class IngestSummary:
     removed: list[str] = field(default_factory=list)  # doc_ids no longer under the paths
     skipped: list[str] = field(default_factory=list)  # doc_ids unchanged: passages and vectors reused
     kept_previous: list[str] = field(default_factory=list)  # doc_ids whose new file failed: old version kept
+    # (file, warning) for documents read with something to say: no words even by OCR, pages OCR gave up on
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         """Gives the closing lines printed after an ingest."""
@@ -58,6 +60,8 @@ class IngestSummary:
                 lines.append(f"{label}: {', '.join(ids)}")
         for name in self.without_manifest:
             lines.append(f"note: {name} has no manifest entry; its metadata was read from the file.")
+        for name, warning in self.warnings:
+            lines.append(f"warning: {name}: {warning}")
         for name, reason in self.failures:
             lines.append(f"failed: {name}: {reason}")
         return "\n".join(lines)
@@ -92,7 +96,8 @@ def build_from_paths(
         embedder = embedder or load_embedder(model)
         live = load_live(Path(index_dir))  # read once: for reusing passages and for reusing vectors
         previous = _previous_state(live, chunking)
-        documents, failures, practices, changes = [], [], [], {"added": [], "replaced": [], "skipped": [], "kept": []}
+        documents, failures, warnings, practices = [], [], [], []
+        changes = {"added": [], "replaced": [], "skipped": [], "kept": []}
         for path, meta in _progress(found, progress, "Reading"):
             kept = previous.get(meta.doc_id)
             if kept and _same_document(kept["meta"], meta):
@@ -109,13 +114,15 @@ def build_from_paths(
                     practices.extend(kept["practices"])
                     changes["kept"].append(meta.doc_id)
                 continue
+            warnings += [(path.name, warning) for warning in parsed.warnings]
             documents.append((_with_what_the_text_says(meta, parsed), parsed.chunks))
             practices.extend(parsed.practices)
             changes["replaced" if meta.doc_id in previous else "added"].append(meta.doc_id)
         parser.close()  # the worker is not needed while embedding
-        if not documents:
-            raise IngestError("None of the documents could be read: "
-                              + "; ".join(f"{name}: {reason}" for name, reason in failures))
+        if not any(chunks for _, chunks in documents):
+            start = "None of the documents has words to index: " if documents else \
+                "None of the documents could be read: "
+            raise IngestError(start + "; ".join(f"{name}: {reason}" for name, reason in failures + warnings))
         # "auto": exact search below store.EXACT_BELOW passages, HNSW above; the manifest records the choice
         settings = {"chunking": chunking, "faiss": "auto", "embed_section_titles": True, "cutting": CUTTING_VERSION}
         report = build_index(Path(index_dir), documents, embedder=embedder, settings=settings,
@@ -137,6 +144,7 @@ def build_from_paths(
         removed=sorted(set(previous) - present),
         skipped=changes["skipped"],
         kept_previous=changes["kept"],
+        warnings=warnings,
     )
 
 

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import re
 import signal
+import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,9 @@ class ParseLimits:
     seconds: float = 60.0  # wall-clock time to read, clean and cut one document
     memory_bytes: int = 2 << 30  # address space the worker may add while reading (RLIMIT_AS)
     max_file_bytes: int = 200_000_000  # larger files are refused before anything reads them
+    # each page read by OCR adds this much to `seconds`; a page's OCR still running past it is given up
+    # (the page is left without its text and the document says so)
+    ocr_page_seconds: float = 30.0
 
 
 class DocumentRejected(IngestError):
@@ -83,17 +87,48 @@ def parse_document(path: Path | str, meta: DocumentMeta, chunking: dict) -> Pars
     """Gives the passages and practice records of one document; raises DocumentRejected when it cannot.
 
     The file is read once and structured once, by its kind (ingest.kinds): passages and practices come
-    from the same sections.
+    from the same sections. A PDF that opens but has no words on any page, even by OCR (a photo, a
+    drawing), is not refused: it gives no passages and a warning saying so.
     """
     from ingest.kinds import cut_document
 
     path = Path(path)
-    pages = read_checked(path)
+    pages = _read_pages(path)
+    is_pdf = _is_pdf(path)
+    if is_pdf and not any(page.text.strip() for page in pages):
+        return ParsedDocument([], [], pages=len(pages), warnings=[_no_words(pages)])
+    _check_text(path, pages, is_pdf)
     parsed = cut_document(meta, pages, chunking)
     if not parsed.chunks:
         raise DocumentRejected(path, EMPTY, "no passage could be cut from its text")
     _mark_ocr(parsed.chunks, {page.number for page in pages if page.ocr})
+    parsed.pages = len(pages) if is_pdf else 0
+    parsed.ocr_pages = sum(page.ocr for page in pages)
+    parsed.warnings += [f"page {page.number}: {page.note}" for page in pages if _worth_saying(page.note)]
     return parsed
+
+
+def _no_words(pages: list[Page]) -> str:
+    """Gives the warning for a PDF without a word on any page: whether OCR looked at them, and what it said."""
+    from ingest import ocr
+
+    n = _count(len(pages), "page")
+    gave_up = [page.number for page in pages if _worth_saying(page.note)]
+    if gave_up:
+        return (f"no words found: OCR gave up after {ocr.budget_seconds():g} s on "
+                f"{_count(len(gave_up), 'page')} of its {n} ({', '.join(map(str, gave_up[:10]))}); "
+                f"it is indexed without passages")
+    if any(page.note == ocr.NO_WORDS for page in pages):
+        return (f"no words found, even by OCR, on its {n} (photos or drawings without text?); "
+                f"it is indexed without passages")
+    return f"no words found on its {n}: no text layer, no image for OCR; it is indexed without passages"
+
+
+def _worth_saying(note: str) -> bool:
+    """Tells whether a page's note is news for the user: OCR gave up on it (no words on a photo is not)."""
+    from ingest import ocr
+
+    return bool(note) and note != ocr.NO_WORDS
 
 
 def _mark_ocr(chunks: list[Chunk], ocr_pages: set) -> None:
@@ -108,12 +143,26 @@ def _mark_ocr(chunks: list[Chunk], ocr_pages: set) -> None:
 
 
 def read_checked(path: Path) -> list[Page]:
-    """Gives the pages of a source after checking that it is what its name says and that it has text."""
+    """Gives the pages of a source after checking that it is what its name says and that it has text
+    (the admin page's check of an upload: a PDF without words is refused here, unlike in parse_document)."""
+    pages = _read_pages(path)
+    _check_text(path, pages, _is_pdf(path))
+    return pages
+
+
+def _is_pdf(path: Path) -> bool:
+    from ingest.readers import PDF_SUFFIXES
+
+    return path.suffix.lower() in PDF_SUFFIXES
+
+
+def _read_pages(path: Path) -> list[Page]:
+    """Gives the pages of a source after checking that it is what its name says; raises DocumentRejected."""
     from ingest.errors import PdfUnreadableError
     from ingest.ocr import OcrUnavailableError
-    from ingest.readers import PDF_SUFFIXES, read_pages
+    from ingest.readers import read_pages
 
-    is_pdf = path.suffix.lower() in PDF_SUFFIXES
+    is_pdf = _is_pdf(path)
     _check_bytes(path, is_pdf)
     try:
         pages = read_pages(path)
@@ -129,6 +178,11 @@ def read_checked(path: Path) -> list[Page]:
         raise _rejection(path, exc.__cause__ or exc, is_pdf) from exc
     if is_pdf and not pages:
         raise DocumentRejected(path, EMPTY, "the PDF has no pages")
+    return pages
+
+
+def _check_text(path: Path, pages: list[Page], is_pdf: bool) -> None:
+    """Raises DocumentRejected when a source has no text, or text that is binary data decoded."""
     if not any(page.text.strip() for page in pages):
         if is_pdf:
             raise DocumentRejected(path, NO_TEXT_LAYER, f"no text can be extracted from its "
@@ -139,7 +193,6 @@ def read_checked(path: Path) -> list[Page]:
     if not is_pdf and _looks_binary(pages[0].text):
         raise DocumentRejected(path, UNREADABLE_ENCODING, "its bytes decode to control characters, not text "
                                                            "(binary data or an unknown encoding)")
-    return pages
 
 
 def _first_line(exc: BaseException) -> str:
@@ -237,8 +290,10 @@ def _rejection(path: Path, exc: BaseException, is_pdf: bool) -> DocumentRejected
     return DocumentRejected(path, UNREADABLE_FILE, f"{name}: {message}")
 
 
-def _worker_main(conn, memory_bytes: int, seconds: float) -> None:
-    """Runs in the worker: answers (task, args) requests until told to stop or the pipe closes."""
+def _worker_main(conn, memory_bytes: int, seconds: float, ocr_page_seconds: float = 30.0) -> None:
+    """Runs in the worker: answers (task, args) requests until told to stop or the pipe closes.
+
+    Before OCR reads pages it sends ("more time", seconds): the parent moves the document's deadline."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it then stops us
     _limit_address_space(memory_bytes)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # damage is reported once, as a reason
@@ -247,6 +302,13 @@ def _worker_main(conn, memory_bytes: int, seconds: float) -> None:
     warnings.simplefilter("ignore")
     import ingest.corpus  # noqa: F401  (warm imports: the first document should not pay for them)
     import pypdf  # noqa: F401
+    from ingest import ocr
+
+    def more_time(extra: float) -> None:
+        _extend_cpu(extra)  # the pages' rendering is this process's processor time
+        conn.send(("more time", extra))
+
+    ocr.configure(page_seconds=ocr_page_seconds, announce=more_time)
 
     conn.send(("ready", os.getpid()))
     while True:
@@ -287,6 +349,19 @@ def _limit_cpu(seconds: float) -> None:
     used = resource.getrusage(resource.RUSAGE_SELF)
     allowed = int(used.ru_utime + used.ru_stime + 2 * seconds) + 5
     hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    if hard != resource.RLIM_INFINITY:
+        allowed = min(allowed, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (allowed, hard))
+
+
+def _extend_cpu(seconds: float) -> None:
+    """Lets the running task use ~2 x seconds more CPU than _limit_cpu allowed it."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if soft == resource.RLIM_INFINITY:
+        return
+    allowed = soft + int(2 * seconds) + 1
     if hard != resource.RLIM_INFINITY:
         allowed = min(allowed, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (allowed, hard))
@@ -387,24 +462,34 @@ class DocumentParser:
         path = Path(path)
         self._check_size(path)
         conn = self._worker()
+        allowed = self.limits.seconds  # grows by the OCR budget of the pages the worker says it will OCR
+        deadline = time.monotonic() + allowed
         try:
             conn.send((task, (path, *args)))
-            answered = conn.poll(self.limits.seconds)
         except (OSError, EOFError):
-            answered = False
-        if not answered:
-            died = not self._process.is_alive()
-            detail = self._death(path) if died else None
-            self._replace()
-            if died:
-                raise detail
-            raise DocumentRejected(path, TIMED_OUT, f"reading it took more than {self.limits.seconds:g} s")
-        try:
-            status, value = conn.recv()
-        except (EOFError, OSError):
-            rejection = self._death(path)
-            self._replace()
-            raise rejection from None
+            pass
+        while True:
+            try:
+                answered = conn.poll(max(0.0, deadline - time.monotonic()))
+            except (OSError, EOFError):
+                answered = False
+            if not answered:
+                died = not self._process.is_alive()
+                detail = self._death(path) if died else None
+                self._replace()
+                if died:
+                    raise detail
+                raise DocumentRejected(path, TIMED_OUT, f"reading it took more than {allowed:g} s")
+            try:
+                status, value = conn.recv()
+            except (EOFError, OSError):
+                rejection = self._death(path)
+                self._replace()
+                raise rejection from None
+            if status != "more time":
+                break
+            allowed += value
+            deadline += value
         if status == "ok":
             return value
         if value.kind == OUT_OF_MEMORY:
@@ -433,7 +518,8 @@ class DocumentParser:
         self._replace()
         parent_conn, child_conn = self._ctx.Pipe()
         process = self._ctx.Process(target=_worker_main,
-                                    args=(child_conn, self.limits.memory_bytes, self.limits.seconds),
+                                    args=(child_conn, self.limits.memory_bytes, self.limits.seconds,
+                                          self.limits.ocr_page_seconds),
                                     name="puente-ingest-worker", daemon=True)
         process.start()
         child_conn.close()

@@ -2,14 +2,18 @@
 
 The tesseract command line is called directly (image on stdin, text on stdout) rather than through a
 wrapper library: it is one subprocess call, and the worker's memory and CPU limits (ingest.isolation)
-apply to it as to any child process.
+apply to it as to any child process. Each page has a time budget (PAGE_SECONDS): a page Tesseract has not
+finished by then is given up, not the document, and the isolated worker is given that much more time per
+page to OCR, so a long scan is not cut off at the limit meant for reading a PDF with a text layer.
 """
 from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from ingest.errors import IngestError
 
@@ -18,7 +22,46 @@ INSTALL_HINT = ("install Tesseract to read scanned pages: apt-get install tesser
 # Spanish first: the corpus is mostly Spanish; English is read too (annexes, papers in English).
 LANGUAGES = ("spa", "eng")
 DPI = 300  # Tesseract is trained on ~300 dpi text; fewer dots lose accents and small print
-_PAGE_SECONDS = 120  # one page's OCR; the worker's own time limit usually ends a long scan first
+# One page's OCR budget: a dense 300-dpi page takes 3-8 s on a busy 2-core machine, so a page still running
+# after this is stuck (or is not text); it is given up and the document keeps its other pages.
+PAGE_SECONDS = 30.0
+
+
+@dataclass
+class _Budget:
+    page_seconds: float = PAGE_SECONDS
+    # told, before OCR starts, the most time the pages about to be read may take: the isolated worker
+    # (ingest.isolation) extends its deadline by that much, so a long scan is not cut off at the time
+    # allowed for reading a document with a text layer
+    announce: Callable[[float], None] | None = None
+
+
+_BUDGET = _Budget()
+
+
+def configure(*, page_seconds: float = PAGE_SECONDS, announce: Callable[[float], None] | None = None) -> None:
+    """Sets this process's OCR time budget per page, and who to tell before pages are read (see _Budget)."""
+    _BUDGET.page_seconds, _BUDGET.announce = float(page_seconds), announce
+
+
+def budget_seconds() -> float:
+    """Gives the OCR budget of one page in this process."""
+    return _BUDGET.page_seconds
+
+
+def announce(pages: int) -> None:
+    """Tells whoever configure named that OCR of pages is about to start, and the most time it may take."""
+    if _BUDGET.announce is not None:
+        _BUDGET.announce(pages * _BUDGET.page_seconds)
+
+
+# What a page's note (ingest.records.Page.note) says when OCR read it and found nothing, or gave up on it.
+NO_WORDS = "OCR found no words on it"
+
+
+def gave_up(seconds: float) -> str:
+    """Gives the note of a page whose OCR ran past its budget of seconds."""
+    return f"OCR gave up on it after {seconds:g} s, so its text is missing"
 
 
 class OcrUnavailableError(IngestError):
@@ -70,8 +113,9 @@ def _draws_an_image(document, number: int, image_type: int) -> bool:
         return False
 
 
-def read_pages(path: Path, numbers: list[int]) -> dict[int, str]:
-    """Gives the OCR text of the given pages (1-based numbers) of a PDF; raises OcrUnavailableError."""
+def read_pages(path: Path, numbers: list[int]) -> dict[int, str | None]:
+    """Gives the OCR text of the given pages (1-based numbers) of a PDF, None for a page whose OCR ran past
+    its budget (PAGE_SECONDS, or what configure set) and was given up; raises OcrUnavailableError."""
     command = tesseract_command()
     if command is None:
         pages = "1 page is a scan" if len(numbers) == 1 else f"{len(numbers)} pages are scans"
@@ -79,9 +123,11 @@ def read_pages(path: Path, numbers: list[int]) -> dict[int, str]:
     languages = _languages(command, path)
     import pypdfium2 as pdfium
 
+    announce(len(numbers))
     document = pdfium.PdfDocument(str(path))
     try:
-        return {number: _read_image(command, languages, _render_png(document, number)) for number in numbers}
+        return {number: _read_image(command, languages, _render_png(document, number), _BUDGET.page_seconds)
+                for number in numbers}
     finally:
         document.close()
 
@@ -110,10 +156,13 @@ def _die_with_parent() -> None:
         pass
 
 
-def _read_image(command: str, languages: str, png: bytes) -> str:
-    """Gives the text Tesseract reads in a PNG image."""
-    result = subprocess.run([command, "stdin", "stdout", "-l", languages], input=png,
-                            capture_output=True, timeout=_PAGE_SECONDS, preexec_fn=_die_with_parent)
+def _read_image(command: str, languages: str, png: bytes, seconds: float) -> str | None:
+    """Gives the text Tesseract reads in a PNG image, or None when it has not finished within seconds."""
+    try:
+        result = subprocess.run([command, "stdin", "stdout", "-l", languages], input=png,
+                                capture_output=True, timeout=seconds, preexec_fn=_die_with_parent)
+    except subprocess.TimeoutExpired:  # subprocess.run has killed it
+        return None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         raise IngestError(f"Tesseract failed on a page (exit code {result.returncode}: {message[0][:160]})")

@@ -133,8 +133,12 @@ def _ocr_scanned_pages(path: Path, pages: list[Page]) -> list[Page]:
     texts = ocr.read_pages(path, scanned)  # raises OcrUnavailableError without Tesseract
     result = []
     for page in pages:
-        text = texts.get(page.number, "").strip()
-        if text:
-            page = Page(number=page.number, text=(page.text.strip() + "\n\n" + text).strip(), ocr=True)
+        if page.number in texts:
+            text = (texts[page.number] or "").strip()
+            if text:
+                page = Page(number=page.number, text=(page.text.strip() + "\n\n" + text).strip(), ocr=True)
+            else:  # no words, or OCR gave up: the page keeps what its text layer had, with a note saying so
+                note = ocr.NO_WORDS if texts[page.number] is not None else ocr.gave_up(ocr.budget_seconds())
+                page = Page(number=page.number, text=page.text, note=note)
         result.append(page)
     return result

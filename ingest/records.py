@@ -11,6 +11,7 @@ class Page:
     number: int | None
     text: str
     ocr: bool = False  # the text was read from a scan by OCR (ingest.ocr), not taken from a text layer
+    note: str = ""  # what OCR said of a page it could not read: ingest.ocr.NO_WORDS, or that it gave up
 
 
 @dataclass
@@ -79,3 +80,8 @@ class ParsedDocument:
     kind: str = "report"  # ingest.kinds: "law" or "report"
     country: str = ""  # whose document it is, read from its text ("" when no one country leads)
     title: str = ""  # the title the text prints (a law's first page), "" when it prints none
+    pages: int = 0  # pages the source has (0 for unpaginated sources)
+    ocr_pages: int = 0  # pages whose text was read by OCR
+    # what the user should know about a document that was read ("no words found, even by OCR"); each
+    # names no file: the caller adds it
+    warnings: list[str] = field(default_factory=list)

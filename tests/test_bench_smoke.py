@@ -114,7 +114,10 @@ def test_ingest_bench_prints_each_file_and_every_stage(tmp_path):
                            "--outcomes", str(outcomes)], cwd=PROJECT_ROOT, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    for words in ("read (worker", "embed passages", "embed sentences", "texts/s", "20 passages",
-                  "refused: encrypted — the PDF needs a password"):
+    for words in ("read (worker", "embed passages", "embed sentences", "texts/s", "padded tokens",
+                  "3 files: 2 read, 0 read, no words, 1 refused"):
         assert words in done.stdout, done.stdout
-    assert "sf-libreoffice-writer-password.pdf" in outcomes.read_text(encoding="utf-8")
+    rows = {line.split()[0]: line for line in outcomes.read_text(encoding="utf-8").splitlines() if ".pdf" in line}
+    assert rows["sf-pdflatex-4-pages.pdf"].split()[1:4] == ["read", "4", "20"]
+    assert "refused" in rows["sf-libreoffice-writer-password.pdf"]
+    assert "encrypted — the PDF needs a password" in rows["sf-libreoffice-writer-password.pdf"]

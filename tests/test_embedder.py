@@ -346,3 +346,34 @@ def test_hash_embedder_is_deterministic_and_normalised():
     assert np.array_equal(h.encode_passages(["x y"]), HashEmbedder().encode_passages(["x y"]))
     assert h.count_tokens(["hola, mundo"]) == [5]
     assert h.encode_queries([]).shape == (0, 64)
+
+
+# ------------------------------------------------------- batching by tokens
+def test_length_batches_put_texts_of_like_length_together():
+    from index.embedder import length_batches
+
+    counts = [5, 300, 7, 290, 42, 40, 512]
+    batches = length_batches(counts, 2)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(counts)))  # each text once
+    # longest first, neighbours in length together: the 5-token text is not padded to 300 or 512
+    assert [[counts[i] for i in batch] for batch in batches] == [[512, 300], [290, 42], [40, 7], [5]]
+
+
+def test_batching_by_tokens_gives_the_vectors_sentence_transformers_batching_gives(embedder):
+    """Texts of very different lengths in tokens for their characters (a table of figures, prose, Japanese):
+    the vectors an index stores do not depend on how the texts were batched, and a repeat gets its twin's."""
+    prose = _flat(REPORT_2024)[:1200]
+    texts = [
+        prose,
+        "Cuadro 3. 2019 2020 2021 2022 | 12.430 15.872 9.114 30.551 | 4,1 % 5,3 % -2,0 % 7,7 %",
+        "Sistema de Alerta Temprana (SAT) de Chile",
+        "固有表現抽出のためのコンパラブルコーパスの利用",
+        prose[:300],
+        "Sistema de Alerta Temprana (SAT) de Chile",
+        "Ok.",
+    ]
+    now = embedder.encode_passages(texts, batch_size=2, show_progress=False)
+    before = embedder.encode_passages(texts, batch_size=2, show_progress=False, group_by="characters")
+    assert now.shape == before.shape == (len(texts), 384) and now.dtype == np.float32
+    assert np.abs(now - before).max() < 1e-5
+    assert np.array_equal(now[2], now[5])

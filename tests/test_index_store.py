@@ -160,3 +160,35 @@ def test_sentence_vectors_are_stored_in_half_precision(tmp_path):
     data = store.load_generation(generation)
     assert data.sentence_vectors.dtype == np.float16
     assert np.allclose(data.sentence_vectors.astype(np.float32), _unit(2, seed=1), atol=1e-3)
+
+
+# -- building: each distinct text is embedded once --------------------------------------------------
+
+def test_a_text_that_is_a_passage_and_a_sentence_or_repeated_is_embedded_once(tmp_path):
+    """A one-sentence passage without a heading is its own sentence, and a law's formula recurs across
+    documents: each distinct text is embedded once, passage and sentence get the same vector."""
+    from index.build import build_index
+    from index.embedder import HashEmbedder
+
+    class Counting(HashEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.seen: list[str] = []
+
+        def encode_passages(self, texts, **kwargs):
+            self.seen += list(texts)
+            return super().encode_passages(texts, **kwargs)
+
+    formula = "Las autoridades migratorias aplicarán esta disposición sin discriminación alguna."
+    documents = [
+        (DocumentMeta(doc_id=d, title=d), [Chunk(chunk_id=f"{d}:0000", doc_id=d, text=formula)])
+        for d in ("ley-a", "ley-b")
+    ]
+    embedder = Counting()
+    report = build_index(tmp_path, documents, embedder=embedder, settings={"faiss": "flat"})
+    assert embedder.seen == [formula]
+    assert (report.embedded, report.reused) == (1, 3)  # 2 passages + 2 sentences, one text
+    data = store.load_generation(report.generation)
+    assert data.sentences == [[formula], [formula]]
+    assert np.allclose(data.vectors[0], data.sentence_vectors[0], atol=1e-3)  # sentences: half precision
+    assert np.array_equal(data.vectors[0], data.vectors[1])
