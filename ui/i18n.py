@@ -331,8 +331,10 @@ def roman_value(numeral: str) -> int:
 def facet_label(field: str, value: str, lang: str) -> str:
     """Gives how a filter value (as the searcher knows it, folded) is shown to a reader."""
     lang = normalise_language(lang)
-    if field == "plenary":
-        return value.upper()
+    if field == "plenary":  # "iv", "4" -> "IV": as the reports write it, however it was typed
+        from search.filters import canonical_plenary
+
+        return str(canonical_plenary(value)).upper()
     if field == "country":
         names = _COUNTRY_BY_KEY.get(value)
         return (names[0] if lang == "es" else names[1]) if names else value.title()
