@@ -131,7 +131,7 @@ def padding_rows(documents: list, embedder, batch_size: int = 32) -> list[list]:
     return rows
 
 
-def compare(documents: list, embedder, n: int, rounds: int = 2, batch_size: int = 32) -> str:
+def compare(documents: list, embedder, n: int, rounds: int = 3, batch_size: int = 32) -> str:
     """Gives a table timing, in this process and alternately, the embedding of the same n passages (spread
     over the folder) and their sentences as the previous build did (sentence-transformers' batching by
     characters, passages then sentences, each kind's repeats once) and as index.build does now."""
@@ -156,24 +156,29 @@ def compare(documents: list, embedder, n: int, rounds: int = 2, batch_size: int 
 
     embedder.encode_passages(texts[:4], show_progress=False)  # warm up
     seconds: dict[str, list[float]] = {"before": [], "now": []}
+    cpu: dict[str, list[float]] = {"before": [], "now": []}  # steadier than wall time on a shared machine
     vectors, embedded = {}, {}
     for _ in range(rounds):
         for name, run in (("before", before), ("now", now)):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             embedded[name], vectors[name] = run()
             seconds[name].append(time.perf_counter() - began)
+            cpu[name].append(time.process_time() - began_cpu)
     best = {name: min(times) for name, times in seconds.items()}
-    rows = [[f"{name}: {how}", len(everything), embedded[name], best[name], len(everything) / best[name]]
+    best_cpu = {name: min(times) for name, times in cpu.items()}
+    rows = [[f"{name}: {how}", len(everything), embedded[name], best[name], best_cpu[name],
+             len(everything) / best[name]]
             for name, how in (("before", "sentence-transformers' batching by characters, per kind"),
                               ("now", "index.build: by tokens, one call, each text once"))]
     cosine = (vectors["before"] * vectors["now"]).sum(axis=1)
     note = (f"same process, alternating, best of {rounds}: now takes {best['now'] / best['before']:.2f} of the "
-            f"time before ({best['before'] / best['now']:.2f}x faster); all runs (s): "
+            f"time before ({best['before'] / best['now']:.2f}x faster), {best_cpu['now'] / best_cpu['before']:.2f} "
+            f"of its processor time; all runs (wall s): "
             + ", ".join(f"{k} {' '.join(f'{s:.1f}' for s in v)}" for k, v in seconds.items())
             + f"\nvectors: largest difference {np.abs(vectors['before'] - vectors['now']).max():.1e}, "
               f"lowest cosine {cosine.min():.7f} ({len(everything)} texts)")
     return table(f"embedding {len(texts)} passages spread over the folder, and their {len(sentences)} sentences",
-                 ["how", "texts", "embedded", "seconds", "texts/s"], rows, note=note)
+                 ["how", "texts", "embedded", "seconds", "CPU s", "texts/s"], rows, note=note)
 
 
 def outcome_table(outcomes: list[FileOutcome]) -> str:
@@ -201,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="how texts are batched: tokens (Puente now) or characters (sentence-transformers' "
                              "own, as before)")
     parser.add_argument("--compare", type=int, metavar="N", default=0,
-                        help="also time both batchings on N passages and their sentences, in this process")
+                        help="also time both batchings on N passages and their sentences, in this process "
+                             "(with --no-embed, only that)")
     parser.add_argument("--outcomes", type=Path, default=None, help="also write the per-file table here")
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
@@ -216,23 +222,22 @@ def main(argv: list[str] | None = None) -> int:
         args.outcomes.write_text(per_file, encoding="utf-8")
     passages = sum(o.passages for o in outcomes)
     rows = [["read (worker: read, OCR, clean, cut)", passages, None, read_seconds, passages / read_seconds]]
-    extra = []
-    if not args.no_embed and passages:
+    extra, note = [], "embedding not measured (--no-embed)"
+    if passages and (args.compare or not args.no_embed):
         from index.embedder import load_embedder
 
         began = time.perf_counter()
         embedder = load_embedder(args.model)
         load_seconds = time.perf_counter() - began
-        rows += embed_stages(documents, embedder, args.max_passages, group_by=args.group_by)
-        note = f"batched by {args.group_by}; model load {load_seconds:.1f} s (not counted above)"
-        if args.max_passages:
-            note += f"; embedding measured on the first {args.max_passages} of {passages} passages"
+        if not args.no_embed:
+            rows += embed_stages(documents, embedder, args.max_passages, group_by=args.group_by)
+            note = f"batched by {args.group_by}; model load {load_seconds:.1f} s (not counted above)"
+            if args.max_passages:
+                note += f"; embedding measured on the first {args.max_passages} of {passages} passages"
         extra.append(table("tokens the model runs over the distinct texts (batches of 32, padding included)",
                            ["batching", "tokens", "padded tokens", "ratio"], padding_rows(documents, embedder)))
         if args.compare:
             extra.append(compare(documents, embedder, args.compare))
-    else:
-        note = "embedding not measured (--no-embed)"
     embedded = rows[1:]
     if embedded:
         n = sum(r[1] for r in embedded)
