@@ -21,7 +21,7 @@ _PRACTICE_NOUNS = (r"(?:practices?|practicas?|experiences|experiencias|tools|her
                    r"protocols|protocolos|plans|planes|systems|sistemas)")
 _WHICH = r"(?:which|what|que|cuales|cuantos|cuantas|how many)"
 # verbs and small words that end in "s" but make no plural: "what does", "qué es", "which was"
-_NOT_PLURAL = {"does", "was", "has", "is", "es", "fue", "this", "its", "sus", "as", "us", "has", "las", "los", "les",
+_NOT_PLURAL = {"does", "was", "has", "is", "es", "fue", "this", "its", "sus", "as", "us", "las", "los", "les",
                "mas", "plus", "pais", "status", "thus", "previous", "various", "diversas", "vs", "bus", "gas", "crisis",
                "tesis", "analysis", "analisis", "basis", "mes", "seis", "tres", "dos", "dios"}
 _PLURAL_AFTER_WHICH = re.compile(rf"\b{_WHICH}\s+(?:[a-z]+\s+){{0,4}}?([a-z]{{3,}}s)\b")

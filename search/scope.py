@@ -95,14 +95,14 @@ class ScopeReader:
         meeting = bool(re.search(_PLENARY_WORDS, folded))
         document_stems = set(self._stem(folded.split())) if _DOCUMENT_WORDS.search(folded) else set()
         # "la plenaria de Panamá", "the Panama meeting": the plenary Panama hosted, not Panama's own words
-        hosted = {doc_id: _host_named(meta.city, folded) for doc_id, meta in self.documents.items() if meta.city}
-        for meta in self.documents.values():
+        hosted = {}  # doc_id -> True when the question names that plenary by its host country
+        for doc_id, meta in self.documents.items():
             host, city = _host_country(meta.city), fold((meta.city or "").split(",")[0]).strip()
-            if not host:
-                continue
-            named = len(re.findall(rf"\b{re.escape(fold(host))}\b", folded))
-            in_city = len(re.findall(rf"\b{re.escape(city)}\b", folded)) if fold(host) in city else 0
-            if named and named <= host_mentions(host, folded) + in_city:  # every mention names the meeting
+            as_host = host_mentions(host, folded) if host else 0
+            hosted[doc_id] = bool(as_host)
+            named = len(re.findall(rf"\b{re.escape(fold(host))}\b", folded)) if host else 0
+            in_city = len(re.findall(rf"\b{re.escape(city)}\b", folded)) if host and fold(host) in city else 0
+            if named and named <= as_host + in_city:  # every mention names the meeting
                 countries.discard(host)
                 meant = [c for c in meant if c != host]
         scope = Scope()
@@ -157,12 +157,6 @@ def _host_pattern(country: str) -> str:
 def host_mentions(country: str, folded: str) -> int:
     """Gives how often a question names a country as the host of a meeting ("la reunión de Panamá")."""
     return len(re.findall(_host_pattern(country), folded))
-
-
-def _host_named(city: str | None, folded: str) -> str:
-    """Gives the host country of a plenary when the question names the meeting by it, else ""."""
-    country = _host_country(city)
-    return country if country and host_mentions(country, folded) else ""
 
 
 _PLENARY_MENTION = re.compile(rf"\b([ivx]{{1,4}}|\d{{1,2}}(?:st|nd|rd|th|a|o)?|{'|'.join(_ORDINALS)})\s+{_PLENARY_WORDS}")

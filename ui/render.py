@@ -114,12 +114,12 @@ def practices_html(practices: list, lang: str, shown_ids: set[str]) -> str:
         if match.chunk_id in shown_ids:
             name += f' <a class="pc-to-passage" href="#{escape(_card_id(match.chunk_id))}">{escape(t("to_passage", lang))}</a>'
         plenary = f"{record.plenary} ({record.year})" if record.plenary else record.doc_id
-        cells = [(t("col_practice", lang), name, "es"), (t("col_countries", lang), escape(who), ""),
+        cells = [(t("col_practice", lang), name, ' lang="es"'), (t("col_countries", lang), escape(who), ""),
                  (t("col_session", lang), escape(part_label(record.session, lang) if record.session else "—"), ""),
                  (t("col_plenary", lang), escape(plenary), ""),
                  (t("col_page", lang), escape(str(record.page) if record.page is not None else "—"), "")]
-        rows.append("<tr>" + "".join(f'<td data-label="{escape(label)}"{f" lang={chr(34)}{doc}{chr(34)}" if doc else ""}>'
-                                     f"{value}</td>" for label, value, doc in cells) + "</tr>")
+        rows.append("<tr>" + "".join(f'<td data-label="{escape(label)}"{lang_attr}>{value}</td>'
+                                     for label, value, lang_attr in cells) + "</tr>")
     return (f'<section class="pc-practices" aria-label="{escape(t("practices_found", lang))}">'
             f'<div class="pc-practices-title">{escape(t("practices_found", lang))}</div>'
             f'<table><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>')
