@@ -71,6 +71,10 @@ def _print_text(query: str, hits) -> None:
             print(f"  (the reports do not mention: {', '.join(hits.scope.absent)})")
         if hits.no_practices:
             print(f"  (the reports list no good practice for: {', '.join(hits.scope.named())})")
+        if hits.unmentioned:
+            print(f"  (the closest passages do not mention: {', '.join(hits.unmentioned)})")
+        if hits.unknown_terms:
+            print(f"  (no passage mentions: {', '.join(hits.unknown_terms)})")
     scope = getattr(hits, "scope", None)
     if scope:
         named = [*scope.countries, *map(str, scope.plenaries), *map(str, scope.years), *scope.cities, *scope.documents]
@@ -115,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             hits = searcher.search(query, k=args.k or 5, **_filters(args))
             if args.json:
                 print(json.dumps({"query": query, "no_good_match": bool(getattr(hits, "no_good_match", False)),
-                                  "no_practices": hits.no_practices,
+                                  "no_practices": hits.no_practices, "unmentioned": hits.unmentioned,
+                                  "unknown_terms": hits.unknown_terms,
                                   "scope": hits.scope.to_dict(), "hits": [h.to_dict() for h in hits],
                                   "practices": [p.to_dict() for p in hits.practices]},
                                  ensure_ascii=False))

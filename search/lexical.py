@@ -52,3 +52,38 @@ def language_neutral_terms(query: str) -> list[str]:
         if is_acronym or has_digit or is_name:
             neutral.append(word)
     return neutral
+
+
+# words that join the parts of one name: "Santiago de los Caballeros", "Vuelta a la Patria"
+_NAME_JOINERS = {"de", "del", "la", "las", "los", "a", "of"}
+
+
+def names_in(query: str) -> list[str]:
+    """Gives the names, acronyms and numbers a query speaks of, a many-word name as one ("Costa Rica").
+
+    A capitalised word that opens a sentence ("¿Aparece ...", "Soy ...") is a name only when the next word
+    is one too ("Costa Rica ...").
+    """
+    tokens = []  # (word, looks like a name, opens a sentence)
+    for match in re.finditer(r"[\wÀ-ÿ][\w.À-ÿ/-]*|[,.?!¿¡:;()\"«»“”]", query):
+        word = match.group(0).strip(".")
+        opens = not query[:match.start()].strip() or bool(re.search(r"[.?!¿¡:;(\"«“]\s*$", query[:match.start()]))
+        is_acronym = len(word) >= 2 and sum(c.isupper() for c in word) >= 2
+        is_capitalised = word[:1].isupper() and word.lower() not in ENGLISH_STOPWORDS
+        tokens.append((word, bool(word) and (is_acronym or any(c.isdigit() for c in word) or is_capitalised), opens))
+    names, current, joiners = [], [], []
+    for i, (word, looks, opens) in enumerate(tokens):
+        if looks and opens and not (i + 1 < len(tokens) and tokens[i + 1][1]):
+            looks = False  # "¿Aparece ...", "Soy ..."
+        if looks:
+            current += joiners + [word]
+            joiners = []
+        elif current and word.lower() in _NAME_JOINERS and len(joiners) < 2:
+            joiners.append(word)
+        else:
+            if current:
+                names.append(" ".join(current))
+            current, joiners = [], []
+    if current:
+        names.append(" ".join(current))
+    return names

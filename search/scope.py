@@ -159,7 +159,9 @@ def host_mentions(country: str, folded: str) -> int:
     return len(re.findall(_host_pattern(country), folded))
 
 
-_PLENARY_MENTION = re.compile(rf"\b([ivx]{{1,4}}|\d{{1,2}}(?:st|nd|rd|th|a|o)?|{'|'.join(_ORDINALS)})\s+{_PLENARY_WORDS}")
+# "the sixth CRM-CSM joint plenary": the conferences' names and "joint" may stand between the number and the word
+_PLENARY_MENTION = re.compile(rf"\b([ivx]{{1,4}}|\d{{1,2}}(?:st|nd|rd|th|a|o)?|{'|'.join(_ORDINALS)})"
+                              rf"(?:\s+(?:joint|conjunta|crm|csm|regional|annual|anual)){{0,3}}\s+{_PLENARY_WORDS}")
 
 
 def _plenaries_named(folded: str) -> set[str]:

@@ -44,6 +44,9 @@ ScopeOut = _model("Scope", Scope)
 class SearchOut(BaseModel):
     query: str
     no_good_match: bool
+    # why, when it is so: names no passage contains, countries the closest passages do not mention
+    unknown_terms: list[str] = []
+    unmentioned: list[str] = []
     scope: ScopeOut
     hits: list[HitOut]
     practices: list[PracticeOut]  # the good-practice records the hits' passages list
@@ -143,7 +146,8 @@ def api_router(view: IndexView, *, concurrency: int = 4, waiting: int = 64) -> A
                                                             ("language", lang))}
         results = await gate.run(view.searcher.search, q, k, **{n: v for n, v in filters.items() if v})
         base = str(request.base_url)
-        return {"query": q, "no_good_match": bool(results.no_good_match), "scope": results.scope.to_dict(),
+        return {"query": q, "no_good_match": bool(results.no_good_match), "unknown_terms": results.unknown_terms,
+                "unmentioned": results.unmentioned, "scope": results.scope.to_dict(),
                 "hits": [hit_out(view, hit, base) for hit in results],
                 # a list question's answer (search.intent: the records of its scope closest to it), else the
                 # records the hits' passages list

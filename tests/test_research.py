@@ -105,3 +105,38 @@ def test_an_earlier_plenary_the_reports_speak_of_is_not_absent(searcher):
 def test_practices_of_a_country_the_reports_list_none_for_are_not_invented(searcher):
     results = searcher.search("¿Qué buenas prácticas compartió Paraguay en la plenaria de Bogotá?", k=3)
     assert results.practices == [] and results.no_practices and results.no_good_match
+
+
+@pytest.mark.parametrize("query, names", [
+    ("¿Aparece el plan venezolano Vuelta a la Patria en las dos plenarias?", ["Vuelta a la Patria"]),
+    ("Soy nicaragüense y estoy en Costa Rica; ¿puedo pedir asilo?", ["Costa Rica"]),
+    ("Estudio en Santiago de los Caballeros, ¿puedo trabajar?", ["Santiago de los Caballeros"]),
+    ("What did the INM and Panama say in 2023? Costa Rica and Panama, H-2A visas",
+     ["INM", "Panama", "2023", "Costa Rica", "Panama", "H-2A"]),
+])
+def test_a_question_names_are_read_whole_and_a_sentence_opening_word_is_not_one(query, names):
+    from search.lexical import names_in
+
+    assert names_in(query) == names
+
+
+def test_a_plenary_named_with_the_conferences_between_number_and_word_is_read(searcher):
+    results = searcher.search("When and in which city will the sixth CRM-CSM joint plenary take place?", k=3)
+    assert results.scope.absent and results.no_good_match
+
+
+def test_a_country_the_closest_passages_never_name_is_said_plainly_and_the_passages_still_follow(searcher):
+    from ui.render import results_html
+
+    results = searcher.search("What did Paraguay propose on the recognition of migrants' professional qualifications?",
+                              k=3)
+    assert results.no_good_match and results.unmentioned == ["Paraguay"] and len(results) == 3
+    page = results_html(list(results), "en", query="q", no_good_match=True, unmentioned=results.unmentioned)
+    assert "The closest passages do not mention: Paraguay." in page and page.count('class="pc-card') >= 3
+
+
+@pytest.mark.parametrize("query", ["What did Panama say about the Darién?",
+                                   "¿Qué propuso Chile sobre alertas tempranas?"])
+def test_a_country_question_the_reports_answer_is_not_flagged(searcher, query):
+    results = searcher.search(query, k=5)
+    assert not results.no_good_match and results.unmentioned == []

@@ -73,6 +73,10 @@ TEXT: dict[str, dict[str, str]] = {
         "es": "Ningún pasaje menciona: {terms}.",
         "en": "No passage mentions: {terms}.",
     },
+    "unmentioned": {
+        "es": "Los pasajes más cercanos no mencionan a: {names}.",
+        "en": "The closest passages do not mention: {names}.",
+    },
     "absent": {
         "es": "Los informes no tratan de: {names}.",
         "en": "The reports do not cover: {names}.",

@@ -132,7 +132,7 @@ def _card_id(chunk_id: str) -> str:
 def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: bool = False,
                  unknown_terms: list[str] = (), summary: bool = True, filters: str = "",
                  languages: dict[str, str] | None = None, practices: list = (), absent: list[str] = (),
-                 no_practices: list[str] = ()) -> str:
+                 no_practices: list[str] = (), unmentioned: list[str] = ()) -> str:
     """Gives the results area: a count naming the query and the active filters, the no-good-match or
     no-results notice, and the cards.
 
@@ -157,6 +157,8 @@ def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: 
             notice += " " + t("absent", lang, names=", ".join(absent))
         if no_practices:
             notice += " " + t("no_practices", lang, names=", ".join(no_practices))
+        if unmentioned:
+            notice += " " + t("unmentioned", lang, names=", ".join(unmentioned))
         if unknown_terms:
             notice += " " + t("unknown_terms", lang, terms=", ".join(unknown_terms))
         parts.append(message_html(notice, kind="weak"))

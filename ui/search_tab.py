@@ -49,6 +49,7 @@ class Shown:
     practices: list = field(default_factory=list)  # records answering a list question (search.records.PracticeMatch)
     absent: list[str] = field(default_factory=list)  # what it names that the reports do not cover (Scope.absent)
     no_practices: list[str] = field(default_factory=list)  # the scope of a practices question with no record
+    unmentioned: list[str] = field(default_factory=list)  # countries asked about that the closest passages do not name
 
 
 def query_problem(query: str) -> tuple[str, dict] | None:
@@ -78,7 +79,8 @@ def find(searcher, query: str, k: int, filters: dict, scope_off: list[str] = ())
                  unknown_terms=results.unknown_terms, scope=results.scope.named(), scope_off=list(scope_off),
                  languages=document_languages(searcher, results), practices=list(results.practices),
                  absent=list(results.scope.absent),
-                 no_practices=results.scope.named() if results.no_practices else [])
+                 no_practices=results.scope.named() if results.no_practices else [],
+                 unmentioned=list(results.unmentioned))
 
 
 def document_languages(searcher, hits) -> dict[str, str]:
@@ -128,7 +130,7 @@ def draw(shown: Shown | None, lang: str, *, summary: bool = True) -> str:
                         unknown_terms=shown.unknown_terms, summary=summary,
                         filters=filters_label(shown.filters, lang) if summary else "", languages=shown.languages,
                         practices=shown.practices if summary else [], absent=shown.absent,
-                        no_practices=shown.no_practices)
+                        no_practices=shown.no_practices, unmentioned=shown.unmentioned)
 
 
 def build_search_tab(page: PageContext) -> None:
