@@ -82,7 +82,8 @@ def _list_units(items: list[Paragraph], max_words: int, *, has_lead_in: bool) ->
     current: list[Paragraph] = []
     for item in body:
         size = sum(word_count(p.text) for p in current) + word_count(item.text) + word_count(lead or "")
-        if current and size > max_words:
+        # a passage cites one page: an item printed on the next page starts a new group
+        if current and (size > max_words or item.page != current[0].page):
             groups.append(_list_unit(lead, current))
             current = []
         current.append(item)

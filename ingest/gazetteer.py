@@ -68,8 +68,21 @@ ENGLISH_NAMES = {
     "Uruguay": "Uruguay", "Venezuela": "Venezuela",
 }
 # Acronyms matched with their capitals only: folded, "usa" is also the Spanish verb.
-COUNTRY_ACRONYMS: dict[str, tuple[str, ...]] = {"Estados Unidos": ("USA", "U.S.A.", "U.S.", "EUA"),
-                                                 "República Dominicana": ("RD", "R.D.")}
+COUNTRY_ACRONYMS: dict[str, tuple[str, ...]] = {"Estados Unidos": ("USA", "U.S.A.", "U.S.", "EUA", "E.U.A."),
+                                                 "República Dominicana": ("RD", "R.D.", "R. D.", "Rep. Dom.")}
+# ISO 3166-1 codes (alpha-2 = the country's internet domain, alpha-3). Too short to be read in running text
+# ("SR" is also "señor", "CAN" the Andean Community): only a holder made of codes alone ("| GT / SV / HN")
+# and the domain of a government site are read with them.
+COUNTRY_CODES: dict[str, tuple[str, str]] = {
+    "Belice": ("BZ", "BLZ"), "Canadá": ("CA", "CAN"), "Costa Rica": ("CR", "CRI"), "El Salvador": ("SV", "SLV"),
+    "Estados Unidos": ("US", "USA"), "Guatemala": ("GT", "GTM"), "Honduras": ("HN", "HND"), "México": ("MX", "MEX"),
+    "Nicaragua": ("NI", "NIC"), "Panamá": ("PA", "PAN"), "República Dominicana": ("DO", "DOM"),
+    "Argentina": ("AR", "ARG"), "Bolivia": ("BO", "BOL"), "Brasil": ("BR", "BRA"), "Chile": ("CL", "CHL"),
+    "Colombia": ("CO", "COL"), "Ecuador": ("EC", "ECU"), "Guyana": ("GY", "GUY"), "Paraguay": ("PY", "PRY"),
+    "Perú": ("PE", "PER"), "Surinam": ("SR", "SUR"), "Uruguay": ("UY", "URY"), "Venezuela": ("VE", "VEN"),
+}
+# The second-level labels governments publish under ("migracion.gob.pa", "gov.br", "gub.uy", "go.cr", "gc.ca").
+_GOVERNMENT_LABELS = {"gob", "gov", "gub", "go", "gc", "gouv", "mil"}
 # What a country's people and things are called (folded word starts, both languages): "la ley mexicana",
 # "Dominican law". Not country names for practices (see above); a question's scope reads them.
 DEMONYMS: dict[str, tuple[str, ...]] = {
@@ -216,6 +229,37 @@ def countries_named(text: str, *, text_order: bool = False) -> list[str]:
     if text_order:
         found.sort(key=lambda pair: pair[0])
     return [name for _, name in found]
+
+
+def countries_coded(text: str) -> list[str]:
+    """Return the countries of a text made of country codes alone ("GT / SV / HN", "CRI; PAN"), in text order.
+
+    Anything but codes and separators (",", ";", "/", "-", "y", "and", "&") gives [], so a code is never
+    read inside running text.
+    """
+    by_code = {code: name for name, codes in COUNTRY_CODES.items() for code in codes}
+    tokens = [t for t in re.split(r"\s*(?:[,;/&\-]|\by\b|\band\b)\s*", text.strip()) if t]
+    if not tokens or any(t not in by_code for t in tokens):
+        return []
+    return list(dict.fromkeys(by_code[t] for t in tokens))
+
+
+def country_of_site(url: str) -> str | None:
+    """Return the member country whose government publishes at a web address, None for any other site.
+
+    A government's domain is a government label before the country's code ("www.migracion.gob.pa",
+    "www.gov.br", "www.gub.uy", "municotobrus.go.cr", "cic.gc.ca"), or ".gov" for the United States;
+    a newspaper, a university or an international organisation in the country ("diario.com.sv",
+    "observatorio.ac.cr", "colombia.iom.int") is not its government.
+    """
+    host = re.sub(r"^[a-z]+://", "", url.strip().lower()).split("/")[0].split(":")[0].rstrip(".")
+    labels = host.split(".")
+    if labels[-1] in ("gov", "mil"):
+        return "Estados Unidos"
+    if len(labels) < 2 or labels[-2] not in _GOVERNMENT_LABELS:
+        return None
+    by_domain = {codes[0].lower(): name for name, codes in COUNTRY_CODES.items()}
+    return by_domain.get(labels[-1])
 
 
 def countries_meant(text: str) -> list[str]:

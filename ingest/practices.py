@@ -11,6 +11,16 @@ The lists are found in the sections `ingest.structure.build_sections` gives, so 
 prints before its session heading is already in its session (the structure module hands drop-capped
 bodies printed before a late heading to that heading). An item wrapped over two lines is joined here
 when cleaning left it in two paragraphs ("... | Defensoría" + "del Pueblo de Panamá").
+
+Who shared an item is read from what the report prints nearest to it, first found wins:
+1. its holder ("| Chile; Colombia", "- MPPRE", "| OIM Colombia", a holder of country codes alone "| GT / SV");
+2. its name and "Véase" reference ("Solicitud de Refugio en RD", "Proceso de regularización ... en Ecuador");
+3. the session's leaders, when the item qualifies one of them ("población venezolana en territorio peruano"
+   in a session "dirigido por Perú": Perú, not Venezuela): a demonym alone never names who shared it;
+4. the web address the report cites for it (`ingest.links`): a government's site ("migracion.gob.pa",
+   "gov.br") or a member named in the address's path ("…/mgi/costa-rica-municipalidad-de-coto-brus").
+`country_source` says which one gave the countries. `link_passages` then gives every record the passage
+(chunk_id) that prints it, and that passage's page when the record has none.
 """
 from __future__ import annotations
 
@@ -19,14 +29,22 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ingest.clean import Paragraph, _is_heading_line, clean_pages, is_list_item, is_url
-from ingest.gazetteer import countries_named, countries_of_bodies, fold, organisations_named
-from ingest.records import DocumentMeta, Page
+from ingest.gazetteer import (countries_coded, countries_meant, countries_named, countries_of_bodies,
+                              country_of_site, fold, organisations_named)
+from ingest.records import Chunk, DocumentMeta, Page
 from ingest.structure import Section, build_sections, heading_title
 
 _BULLET = re.compile(r"^(?:[•●▪◦‣∙]|[-–]|o(?=\s+[A-ZÁÉÍÓÚÑ]))\s*")
 _SITE = re.compile(r"\s*\(((?:www\.)?[\w-]+(?:\.[\w-]+)+)\)\s*$")  # "(iom.int)", "(defensoria.gob.pa)"
 _SEE_ALSO = re.compile(r"\s+[-–]\s+V[ée]ase\s+")  # "Liber App – Véase <title of the linked page>"
 _DASH_HOLDER = re.compile(r"\s+[-–]\s+(?=[^-–]+$)")  # the last " - " of "Name - Costa Rica"
+# Words that say who led a session: "liderada por Costa Rica", "Belice dirigió", "Perú y Brasil dirigieron",
+# "estuvo a cargo de", "la presentación inicial de El Salvador" (folded).
+_LEAD = re.compile(r"\b(?:dirigid[oa]s?|dirigio|dirigieron|liderad[oa]s?|lidero|lideraron|encabezad[oa]s?|encabezo|"
+                   r"encabezaron|conducid[oa]s?|condujo|condujeron|presidid[oa]s?|presidio|presidieron|a cargo de|"
+                   r"presentacion inicial|led by|chaired by|led|chaired)\b")
+_SESSION_WORDS = re.compile(r"\b(?:sesion|session|debate|dialogo|dialogue|discusion|discussion|panel|mesa|"
+                            r"presentacion|presentation)\b")
 _MAX_TITLE_WORDS = 30
 _MAX_HOLDER_WORDS = 6
 # Sites the 2023 report cites in brackets after an item: the organisation that published it.
@@ -52,6 +70,10 @@ class PracticeRecord:
     holder: str = ""  # who the item credits, as printed ("Guatemala /El Salvador /Honduras /Nicaragua")
     list_title: str = ""  # the lead-in of its list
     practice_id: str = ""  # "<doc_id>:p<ordinal>"
+    # where the countries were read: "holder", "name" (name or its "Véase" reference), "leader" (the
+    # session's leader the item qualifies), "link" (the address the report cites for it); "" for none
+    country_source: str = ""
+    chunk_id: str = ""  # the passage that prints the item (link_passages), "" until passages are cut
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -82,19 +104,30 @@ def is_list_title(text: str) -> bool:
     return names_practices and (stripped.endswith(":") or _is_heading_line(stripped))
 
 
-def extract_practices(meta: DocumentMeta, source: str | Path | list[Page] | list[Section]) -> list[PracticeRecord]:
+def extract_practices(meta: DocumentMeta, source: str | Path | list[Page] | list[Section], *,
+                      links: list | None = None) -> list[PracticeRecord]:
     """Return the practice records of a document, in report order.
 
     Args:
         meta: the document's metadata (doc_id, plenary, year are copied into every record).
         source: the document as raw text, a file path, its pages, or the sections of
             `ingest.structure.build_sections` (then nothing is cleaned twice).
+        links: the web addresses the document cites (`ingest.links.extract_links` of its raw text); read
+            from the source when it is raw text, a path or pages; sections alone give none.
     """
+    source = _read(source)
+    if links is None and source and not isinstance(source[0], Section):
+        from ingest.links import extract_links
+
+        links = extract_links("\n".join(page.text for page in source), meta.doc_id)
     records: list[PracticeRecord] = []
     for section in _sections(source):
+        leaders = session_leaders(section.paragraphs)
         for title, items in practice_lists(section.paragraphs):
             for item in items:
                 record = parse_item(item.text)
+                if not record.countries:
+                    _credit_nearby(record, leaders, links or [])
                 record.session, record.section, record.page = section.part, section.heading, item.page
                 record.plenary, record.year, record.doc_id = meta.plenary, meta.year, meta.doc_id
                 record.list_title = title
@@ -103,14 +136,109 @@ def extract_practices(meta: DocumentMeta, source: str | Path | list[Page] | list
     return records
 
 
-def _sections(source) -> list[Section]:
-    """Return the sections of a source given as text, path, pages or sections."""
+def session_leaders(paragraphs: list[Paragraph]) -> list[str]:
+    """Return the countries the prose of a section says led it ("liderada por Argentina y Chile"), in text order.
+
+    In a sentence about the session (it says "sesión", "debate", "diálogo", "presentación" ...), the first
+    words after the leading word when they start with "por"/"de"/"by" ("estuvo liderada por Panamá, donde"),
+    else the last words before it ("Belice dirigió la sesión", "Perú y Brasil dirigieron"). List items are
+    not prose.
+    """
+    found: list[str] = []
+    for paragraph in paragraphs:
+        text = paragraph.text.strip()
+        if is_list_item(text) or _is_pipe_item(text):
+            continue
+        for sentence in re.split(r"(?<=[.;])\s+", fold(text)):
+            if not _SESSION_WORDS.search(sentence):
+                continue
+            for match in _LEAD.finditer(sentence):
+                after = re.split(r"[,.;:()]", sentence[match.end():], maxsplit=1)[0]
+                before = re.split(r"[,.;:()]", sentence[:match.start()])[-1]
+                clause = (" ".join(after.split()[:8]) if re.match(r"\s*(?:por|de|by)\b", after)
+                          else " ".join(before.split()[-8:]))
+                found += [c for c in countries_named(clause, text_order=True) if c not in found]
+    return found
+
+
+def _credit_nearby(record: PracticeRecord, leaders: list[str], links: list) -> None:
+    """Give a record without countries those the report prints near it: a session leader the item qualifies,
+    else the government or the country of the web address cited for it."""
+    whole = f"{record.name} {record.holder}"
+    qualified = [c for c in countries_meant(whole) if c in leaders]
+    if qualified:
+        record.countries, record.country_source = qualified, "leader"
+        return
+    for link in _links_of(record, links):
+        site = country_of_site(link.url)
+        path = _address_words(link.url)
+        countries = [site] if site else countries_named(path, text_order=True)
+        if countries:
+            record.countries, record.country_source = countries, "link"
+            return
+
+
+def _links_of(record: PracticeRecord, links: list) -> list:
+    """Return the links whose citing line is this item (the same words, or the item's first ten)."""
+    item = " ".join(fold(_BULLET.sub("", record.source_line)).split())
+    same = [link for link in links if " ".join(fold(link.sentence).split()) == item]
+    if same:
+        return same
+    start = " ".join(item.split()[:10])
+    return [link for link in links if start and " ".join(fold(link.sentence).split()).startswith(start)]
+
+
+def _address_words(url: str) -> str:
+    """Return a web address's host and path as words ("colombia.iom.int/es/x-y" -> "colombia iom int es x y")."""
+    from urllib.parse import unquote
+
+    address = re.sub(r"^[a-z]+://", "", unquote(url).lower()).split("#")[0].split("?")[0]
+    return " ".join(re.split(r"[\W_]+", address))
+
+
+def link_passages(records: list[PracticeRecord], chunks: list[Chunk]) -> list[PracticeRecord]:
+    """Give each record the passage that prints it (chunk_id), and that passage's page when it has none.
+
+    The passage is one of the record's document holding the item's first words, preferring its own section,
+    then its page; the records are changed in place and returned.
+    """
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    flat = {id(chunk): " ".join(fold(chunk.text).replace("«", "« ").replace("»", " »").split()) for chunk in chunks}
+    for record in records:
+        candidates = by_doc.get(record.doc_id, [])
+        probe, whole = _probe(record), _probe(record, words=None)
+        holding = [c for c in candidates if probe and probe in flat[id(c)]]
+        # its own section first, then a passage holding the whole item (not prose that quotes its start)
+        ranked = sorted(holding, key=lambda c: (c.section != record.section, whole not in flat[id(c)],
+                                                c.page != record.page))
+        if ranked:
+            record.chunk_id = ranked[0].chunk_id
+            if record.page is None:
+                record.page = ranked[0].page
+    return records
+
+
+def _probe(record: PracticeRecord, words: int | None = 8) -> str:
+    """Return the item's first words (all with words=None), folded, as a passage prints them."""
+    text = _BULLET.sub("", record.source_line or record.name)
+    return " ".join(fold(text).replace("«", "« ").replace("»", " »").split()[:words])
+
+
+def _read(source) -> list[Page] | list[Section]:
+    """Return a source given as text, path, pages or sections as pages (or the sections)."""
     if isinstance(source, Path):
         from ingest.readers import read_pages  # only a path needs reading
 
-        source = read_pages(source)
+        return read_pages(source)
     if isinstance(source, str):
-        source = [Page(None, source)]
+        return [Page(None, source)]
+    return list(source)
+
+
+def _sections(source: list[Page] | list[Section]) -> list[Section]:
+    """Return the sections of pages (or the sections themselves)."""
     if source and isinstance(source[0], Section):
         return list(source)
     return build_sections(clean_pages([(page.number, page.text) for page in source]))
@@ -183,8 +311,12 @@ def parse_item(text: str) -> PracticeRecord:
     sites = [m.group(1) for m in (_SITE.search(name), _SITE.search(holder)) if m]
     name, holder = _SITE.sub("", name).strip(), _SITE.sub("", holder).strip()
     whole = f"{name} {reference} {holder}"
-    countries = (countries_named(holder, text_order=True) or countries_of_bodies(holder)
-                 or countries_named(whole, text_order=True) or countries_of_bodies(whole))
+    countries = (countries_named(holder, text_order=True) or countries_coded(holder)
+                 or countries_of_bodies(holder))
+    source = "holder" if countries else ""
+    if not countries:
+        countries = countries_named(whole, text_order=True) or countries_of_bodies(whole)
+        source = "name" if countries else ""
     organisations = organisations_named(holder) + [o for o in organisations_named(f"{name} {reference}")
                                                    if o not in organisations_named(holder)]
     for site in sites:
@@ -192,7 +324,7 @@ def parse_item(text: str) -> PracticeRecord:
         if key and key not in organisations:
             organisations.append(key)
     return PracticeRecord(name=_tidy(name), countries=countries, organisations=organisations,
-                          source_line=source_line, holder=holder)
+                          source_line=source_line, holder=holder, country_source=source)
 
 
 def _split_holder(body: str) -> tuple[str, str]:
@@ -204,7 +336,7 @@ def _split_holder(body: str) -> tuple[str, str]:
     if len(parts) == 2:
         candidate = _SITE.sub("", parts[1]).strip()
         names_holder = (countries_named(candidate) or organisations_named(candidate)
-                        or countries_of_bodies(candidate))
+                        or countries_of_bodies(candidate) or countries_coded(candidate))
         if names_holder and len(candidate.split()) <= _MAX_HOLDER_WORDS:
             return parts[0].strip(), parts[1].strip()
     return body, ""

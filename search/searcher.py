@@ -401,12 +401,18 @@ class Searcher:
     # -- list questions ------------------------------------------------------------------------------
 
     def _passages_of_practices(self) -> dict[str, int]:
-        """Gives practice_id -> the id of the passage that lists the record (same document, its words in it)."""
+        """Gives practice_id -> the id of the passage that lists the record: the one ingest stored with it
+        (ingest.practices.link_passages), else, for an index built before records kept it, one of its document
+        holding its words."""
         by_doc: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.data.chunks):
             by_doc.setdefault(chunk.doc_id, []).append(i)
+        position = {chunk.chunk_id: i for i, chunk in enumerate(self.data.chunks)}
         found = {}
         for record in self.data.practices:
+            if record.chunk_id in position:
+                found[record.practice_id] = position[record.chunk_id]
+                continue
             probe = " ".join(fold(record.source_line or record.name).split()[:8])
             ids = by_doc.get(record.doc_id, [])
             same_page = [i for i in ids if self.data.chunks[i].page == record.page]

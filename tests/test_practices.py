@@ -1,8 +1,24 @@
 """Good-practice records: the gazetteer, extraction from both real reports, storage, filters, search, CLI.
 
-The per-session counts below were made by hand, reading corpus/*.txt item by item (a "Name | Country"
-line, or a "•" item, wrapped items counted once), and checked against the number of lone "•" glyphs
-the 2024 text layer prints after each list (one per item).
+The hand reference, tests/data/practices_reference.jsonl, was made by reading the two seed texts
+(/work/shared/seeds/000_*.txt = corpus/crm-csm-v-plenaria-2024.txt, 001_*.txt = corpus/crm-csm-iv-plenaria-2023.txt)
+line by line, not the extractor's output: one row per item of a list of "buenas prácticas, políticas y
+herramientas" printed after a session (2024: the "Name | Holder" lines of lines 515-1045; 2023: the "•" items under
+the capitalised "BUENAS PRÁCTICAS ... / POLÍTICAS y HERRAMIENTAS ..." titles of lines 265-699), an item wrapped over
+two lines counted once; prose that mentions practices (the CAN's message, the roadmaps, the 2023 annex 2) and the
+footnotes that detail an item (2024 notes 5 and 6) are not items. The 2024 counts were checked against the lone
+"•" glyphs its text layer prints after each list (one per item). Each row gives the line the item starts on, its
+session (the session whose summary precedes the list and whose leader matches: the 2024 text prints some lists
+before their own heading), its countries and organisations, and in `evidence` how the country was decided: the
+holder after "|" or " - " (also an organisation's country: "OIM Colombia", "Defensoría del Pueblo de Panamá"), a
+country or abbreviation in the name ("en Ecuador", "RD"), a national body ("SENAFRONT", "MPPRE"), the session's
+leader when the item is about that country ("territorio peruano" in the session "dirigido por Perú"), or the web
+address the report prints for the item when it is a government's (mp.gob.ve, gov.br, migracion.go.cr) or names a
+member ("…/costa-rica-municipalidad-de-coto-brus"). A region ("América del Sur", "Centroamérica"), an organisation
+alone (CRM, CSM, ACNUR) or nothing at all gives no country. Organisations are those the item itself names (holder,
+name, a "(iom.int)" site). The texts have no page breaks, so every page is null; pages are checked on the same
+texts cut into pages (test_records_on_paginated_text_carry_the_page_of_their_line). To recheck by hand:
+`python -m bench.practices_audit` prints the counts and every difference.
 """
 from __future__ import annotations
 
@@ -19,22 +35,22 @@ from index import store
 from index.build import build_index
 from index.embedder import HashEmbedder
 from ingest.corpus import discover
-from ingest.gazetteer import (canonical_country, canonical_organisation, countries_named, organisations_named)
-from ingest.practices import PracticeRecord, extract_practices, is_list_title, parse_item
-from ingest.records import Chunk, DocumentMeta
+from ingest.gazetteer import (canonical_country, canonical_organisation, countries_coded, countries_named,
+                              country_of_site, fold, organisations_named)
+from ingest.practices import (PracticeRecord, extract_practices, is_list_title, link_passages, parse_item,
+                              session_leaders)
+from ingest.records import Chunk, DocumentMeta, Page
 from search.filters import canonical_plenary, canonical_session, canonical_value
 from search.practices import PracticeFinder, find_practices, format_table
 from search.searcher import FilterError
 from tests.conftest import CORPUS_DIR, PROJECT_ROOT
 
-# Hand counts, session by session. The 2024 report lists nothing after session 2 (its footnote 4 says
-# so); its session 4 list is printed in two runs (4 items before the "SESIÓN 4" heading, 9 after).
-HAND_COUNTS = {
-    "IV-2023": {"session 1": 4, "session 2": 10, "session 3": 10, "session 4": 4, "session 5": 6,
-                "session 6": 9},
-    "V-2024": {"session 1": 10, "session 3": 5, "session 4": 13, "session 5": 7, "session 6": 8,
-               "session 7": 6, "session 8": 9},
-}
+REFERENCE = [json.loads(line) for line in
+             (PROJECT_ROOT / "tests" / "data" / "practices_reference.jsonl").read_text(encoding="utf-8").splitlines()]
+# Hand counts, session by session (the reference's). The 2024 report lists nothing after session 2 (its
+# footnote 4 says so); its session 4 list is printed in two runs (4 items before the "SESIÓN 4" heading, 9 after).
+HAND_COUNTS = {doc_id: dict(Counter(r["session"] for r in REFERENCE if r["doc_id"] == doc_id))
+               for doc_id in ("IV-2023", "V-2024")}
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +199,142 @@ def test_prose_after_a_list_is_not_glued_to_its_last_item():
     assert title == "" and [p.text for p in items] == ["A | Chile", "B | Perú"]
 
 
+# ---------------------------------------------------------------- who shared an item: rules (no report needed)
+
+def test_a_holder_of_country_codes_alone_names_its_countries_and_codes_in_prose_do_not():
+    assert countries_coded("GT / SV / HN") == ["Guatemala", "El Salvador", "Honduras"]
+    assert countries_coded("CRI; PAN y MEX") == ["Costa Rica", "Panamá", "México"]
+    assert countries_coded("SR Pérez") == [] and countries_coded("Guatemala") == []
+    assert parse_item("Tarjeta de movilidad regional | GT / SV / HN").countries == ["Guatemala", "El Salvador",
+                                                                                    "Honduras"]
+    assert parse_item("• Ventanilla única - CRI").countries == ["Costa Rica"]
+    assert parse_item("• Plan SR 2030").countries == []  # a code inside a name is not a holder
+    assert countries_named("Solicitud de refugio en R. D. y en Rep. Dom.") == ["República Dominicana"]
+
+
+@pytest.mark.parametrize("url, country", [
+    ("https://www.migracion.gob.pa/inicio/noticias/1008", "Panamá"), ("http://mp.gob.ve/manual.pdf", "Venezuela"),
+    ("https://www.gov.br/mre/es", "Brasil"), ("https://www.gub.uy/ministerio", "Uruguay"),
+    ("https://www.municotobrus.go.cr/articulo/74", "Costa Rica"), ("https://www.cic.gc.ca/x", "Canadá"),
+    ("https://www.uscis.gov/x", "Estados Unidos"), ("https://www.gob.mx/inm", "México"),
+    # a university, a newspaper, an international organisation's country office: not the government
+    ("https://www.observatoriotrata.ac.cr/observatorio", None), ("https://diarioelsalvador.com/x", None),
+    ("https://colombia.iom.int/es/news", None), ("https://www.gob.es/x", None),
+])
+def test_a_government_site_names_its_country(url, country):
+    assert country_of_site(url) == country
+
+
+def test_the_leaders_of_a_session_are_read_from_its_prose():
+    from ingest.clean import Paragraph
+
+    def leaders(*texts):
+        return session_leaders([Paragraph(t) for t in texts])
+
+    assert leaders("La quinta sesión estuvo liderada por Argentina y Chile, quienes recalcaron la ...") == \
+        ["Argentina", "Chile"]
+    assert leaders("Perú y Brasil dirigieron una sesión sobre asistencia consular.") == ["Perú", "Brasil"]
+    assert leaders("La presentación inicial de El Salvador se centró en las remesas.") == ["El Salvador"]
+    assert leaders("Chile led the session on early warning.") == ["Chile"]
+    # no session word, a list item, a country only mentioned: no leader
+    assert leaders("Las campañas dirigidas por Colombia a los migrantes.") == []
+    assert leaders("Chile enfatizó la importancia de la sesión.", "Plan de retorno | Perú") == []
+
+
+LEADER_TEXT = """SESIÓN 2. MIGRACIÓN IRREGULAR
+
+En la segunda sesión, el diálogo estuvo dirigido por Perú y se encaminó hacia la exposición de buenas prácticas.
+
+BUENAS PRÁCTICAS, POLÍTICAS y HERRAMIENTAS DE LOS PAÍSES
+
+• Procesos de consulta a población venezolana en territorio peruano, 2020 -2021
+
+• Observatorio de la población venezolana
+
+• App Tránsito Seguro
+"""
+
+
+def test_an_item_about_the_country_that_led_its_session_is_that_countrys():
+    found = extract_practices(DocumentMeta(doc_id="T", title="T"), LEADER_TEXT)
+    assert [(r.name[:20], r.countries, r.country_source) for r in found] == [
+        ("Procesos de consulta", ["Perú"], "leader"),  # "peruano" and Perú led: Perú, not Venezuela
+        ("Observatorio de la p", [], ""),  # a demonym of a country that did not lead says nothing
+        ("App Tránsito Seguro", [], ""),  # the leader alone is not who shared every item
+    ]
+
+
+LINK_TEXT = """SESIÓN 5. MEDIO AMBIENTE
+
+La sesión trató de desastres y de migración en la región.
+
+POLÍTICAS y HERRAMIENTAS DE LOS PAÍSES EN MATERIA DE MEDIO AMBIENTE
+
+• Política Migratoria para la acogida humanitaria de haitianos
+
+• Protocolo de Atención a Situaciones Migratorias Especiales
+
+• Perfil de Gobernanza de la Migración: Municipalidad de Coto Brus
+
+• Observatorio de Trata
+
+• Plan de Acción Climática - Chile
+
+https://www.gov.br/mre/es/politica-migratoria-para-la-acogida-humanitaria-de-haitianos
+https://www.migracion.go.cr/Protocolo_Atencion_Situaciones_Migratorias_Especiales.pdf
+https://www.migrationdataportal.org/es/overviews/mgi/costa-rica-municipalidad-de-coto-brus
+https://www.observatoriotrata.ac.cr/observatorio-de-trata
+https://www.gob.mx/plan-de-accion-climatica-chile
+"""
+
+
+def test_the_address_the_report_cites_for_an_item_says_whose_it_is():
+    found = extract_practices(DocumentMeta(doc_id="T", title="T"), LINK_TEXT)
+    assert [(r.countries, r.country_source) for r in found] == [
+        (["Brasil"], "link"),  # Brazil's government site
+        (["Costa Rica"], "link"),  # Costa Rica's migration service
+        (["Costa Rica"], "link"),  # the address names the country
+        ([], ""),  # a university's site is not a government's
+        (["Chile"], "holder"),  # the holder comes first: the link is never read over it
+    ]
+    # sections alone carry no addresses: the same items without them
+    from ingest.clean import clean_pages
+    from ingest.structure import build_sections
+
+    sections = build_sections(clean_pages([(None, LINK_TEXT)]))
+    assert [r.countries for r in extract_practices(DocumentMeta(doc_id="T", title="T"), sections)] == \
+        [[], [], [], [], ["Chile"]]
+
+
+def test_a_record_links_to_the_passage_of_its_section_that_prints_it_whole():
+    record = PracticeRecord(name="Lineamientos Regionales de Protección", doc_id="D", section="SESIÓN 5", page=None,
+                            source_line="• Lineamientos Regionales de Protección a Personas Desplazadas - CSM")
+    chunks = [Chunk("D:0001", "D", "Lineamientos Regionales de Protección a Personas Desplazadas", section="SESIÓN 3",
+                    page=3),
+              Chunk("D:0002", "D", "Se citaron los «Lineamientos Regionales de Protección a Personas» ya adoptados.",
+                    section="SESIÓN 5", page=4),
+              Chunk("D:0003", "D", "POLÍTICAS:\n• Lineamientos Regionales de Protección a Personas Desplazadas - CSM",
+                    section="SESIÓN 5", page=5),
+              Chunk("E:0001", "E", "Lineamientos Regionales de Protección a Personas Desplazadas - CSM",
+                    section="SESIÓN 5", page=1)]
+    [linked] = link_passages([record], chunks)
+    assert (linked.chunk_id, linked.page) == ("D:0003", 5)  # its own section, the passage holding it whole
+
+
+def test_a_list_continued_on_the_next_page_starts_a_passage_there():
+    from ingest.chunking import chunk_document
+
+    pages = [Page(1, "SESIÓN 1. GOBERNANZA\n\nTexto de la sesión sobre gobernanza.\n\nBUENAS PRÁCTICAS y "
+                     "HERRAMIENTAS DE LOS PAÍSES\n\n• Sistema de Alerta Temprana - Chile\n"),
+             Page(2, "• Consulados móviles - Guatemala\n\n• Plan Retorno - Perú\n")]
+    meta = DocumentMeta(doc_id="T", title="T", doc_type="report")
+    chunks = chunk_document(meta, pages)
+    records = link_passages(extract_practices(meta, pages), chunks)
+    pages_of = {c.chunk_id: c.page for c in chunks}
+    assert [(r.name, r.page, pages_of[r.chunk_id]) for r in records] == [
+        ("Sistema de Alerta Temprana", 1, 1), ("Consulados móviles", 2, 2), ("Plan Retorno", 2, 2)]
+
+
 # ---------------------------------------------------------------- the real reports
 
 @pytest.mark.parametrize("doc_id", sorted(HAND_COUNTS))
@@ -192,6 +344,67 @@ def test_records_per_session_match_the_hand_count(records, doc_id):
 
 def test_totals_per_report(records):
     assert {doc_id: len(found) for doc_id, found in records.items()} == {"IV-2023": 43, "V-2024": 58}
+
+
+@pytest.fixture(scope="module")
+def parsed(reports):
+    """Each report cut the way `python -m ingest` cuts it: records with their passages."""
+    from index.pipeline import DEFAULT_CHUNKING
+    from ingest.kinds import cut_document
+
+    return {doc_id: cut_document(meta, [Page(None, text)], DEFAULT_CHUNKING) for doc_id, (meta, text) in reports.items()}
+
+
+def _start(text: str) -> str:
+    return " ".join(fold(text).replace("«", " ").replace("»", " ").split()[:5])
+
+
+@pytest.mark.parametrize("doc_id", sorted(HAND_COUNTS))
+def test_records_match_the_hand_reference_one_to_one(parsed, doc_id):
+    """Every practice of the reference is one record, in its session, with the countries and organisations the
+    report gives it near the item (its holder, its name, its session's leader, the address it cites)."""
+    records = parsed[doc_id].practices
+    rows = [r for r in REFERENCE if r["doc_id"] == doc_id]
+    assert len(records) == len(rows)
+    for row, record in zip(rows, records):  # both in report order
+        assert (record.session, _start(record.name)) == (row["session"], _start(row["name"])), row["name"]
+        assert record.countries == row["countries"], (row["name"], row["evidence"])
+        assert sorted(record.organisations) == sorted(row["organisations"]), row["name"]
+    with_country = [r for r in rows if r["countries"]]
+    assert len(with_country) == {"IV-2023": 28, "V-2024": 53}[doc_id]  # before: 21 and 53
+
+
+@pytest.mark.parametrize("doc_id", sorted(HAND_COUNTS))
+def test_every_record_links_to_the_passage_that_prints_it(parsed, doc_id):
+    chunks = {c.chunk_id: c for c in parsed[doc_id].chunks}
+    for record in parsed[doc_id].practices:
+        chunk = chunks[record.chunk_id]  # every record has one, of its own document
+        assert chunk.section == record.section and chunk.page == record.page, record.name
+        assert _start(record.name) in " ".join(fold(chunk.text).replace("«", " ").replace("»", " ").split())
+
+
+@pytest.mark.parametrize("doc_id", sorted(HAND_COUNTS))
+def test_records_on_paginated_text_carry_the_page_of_their_line(reports, doc_id):
+    """The seed texts have no page breaks: cut into pages of about 80 lines (at blank lines, as a PDF's would
+    fall), each record gives the page its reference line is on, and so does its passage."""
+    from index.pipeline import DEFAULT_CHUNKING
+    from ingest.kinds import cut_document
+
+    meta, text = reports[doc_id]
+    lines = text.splitlines()
+    starts = [0]
+    for mark in range(80, len(lines), 80):
+        blank = next((j for j in range(mark, len(lines)) if not lines[j].strip()), None)
+        if blank is not None and blank > starts[-1]:
+            starts.append(blank)
+    pages = [Page(n + 1, "\n".join(lines[a:b])) for n, (a, b) in enumerate(zip(starts, starts[1:] + [len(lines)]))]
+    cut = cut_document(meta, pages, DEFAULT_CHUNKING)
+    chunks = {c.chunk_id: c for c in cut.chunks}
+    rows = [r for r in REFERENCE if r["doc_id"] == doc_id]
+    assert len(cut.practices) == len(rows)
+    for row, record in zip(rows, cut.practices):
+        page = sum(1 for start in starts if start < row["line"])  # row["line"] is 1-based
+        assert (record.page, chunks[record.chunk_id].page) == (page, page), row["name"]
 
 
 def test_multi_country_items_give_every_country(records):
@@ -367,7 +580,10 @@ def test_cli_lists_practices_as_json_or_a_table(real_index):
     result = _cli("--index", str(real_index), "--practices", "--country", "Panama", "--plenary", "IV", "--json")
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(rows) == 2 and all(r["countries"] == ["Panamá"] and r["plenary"] == "IV" for r in rows)
+    # Capacitación USFROH-SENAFRONT, the Defensoría's training and Decreto Ejecutivo 112 (its cited address is
+    # Panamá's migration service)
+    assert len(rows) == 3 and all(r["countries"] == ["Panamá"] and r["plenary"] == "IV" for r in rows)
+    assert all(r["chunk_id"].startswith("IV-2023:") for r in rows)
     table = _cli("--index", str(real_index), "--practices", "--session", "Sesión 3", "--plenary", "V")
     assert table.returncode == 0, table.stderr
     assert "Sistema de Alerta Temprana" in table.stdout and "Guatemala" in table.stdout

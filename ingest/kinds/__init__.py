@@ -45,8 +45,12 @@ def cut_document(meta: DocumentMeta, pages: list[Page], chunking: dict) -> Parse
         title = law_title([(page.number, page.text) for page in pages], furniture)
         return ParsedDocument(chunk_law(meta, stripped, **chunking), [], kind, country, title)
     from ingest.chunking import chunk_sections
-    from ingest.practices import extract_practices
+    from ingest.links import extract_links
+    from ingest.practices import extract_practices, link_passages
     from ingest.structure import build_sections
 
     sections = build_sections(clean_pages(stripped))
-    return ParsedDocument(chunk_sections(meta, sections, **chunking), extract_practices(meta, sections), kind, country)
+    chunks = chunk_sections(meta, sections, **chunking)
+    # the addresses a report cites for its items say whose some of them are (a government's site)
+    practices = extract_practices(meta, sections, links=extract_links("\n".join(texts), meta.doc_id))
+    return ParsedDocument(chunks, link_passages(practices, chunks), kind, country)
