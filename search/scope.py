@@ -83,16 +83,17 @@ class ScopeReader:
         self._title_stems = {doc_id: {s for s in stems if counts[s] <= limit and len(s) >= 4 and not s.isdigit()}
                              for doc_id, stems in stems_by_doc.items()}
 
-    def read(self, query: str, *, extra: str = "", ignore=()) -> Scope:
+    def read(self, query: str, *, extra: str = "", ignore=(), of_meetings: bool = False) -> Scope:
         """Gives the scope of a question; extra is more text to read names from (an English query's Spanish),
-        ignore the values (Scope.named) the user took out of the scope."""
+        ignore the values (Scope.named) the user took out of the scope. A year is a meeting's when the question
+        names a meeting, or when of_meetings says what it asks for happens at meetings (practices shared)."""
         ignored = {fold(str(value)) for value in ignore}
         folded = " ".join(_words(f"{query} {extra}"))
         # what the question says, read once; each document is then checked against it
         meant = countries_meant(query)
         countries = set(meant)
         plenaries = _plenaries_named(folded)
-        meeting = bool(re.search(_PLENARY_WORDS, folded))
+        meeting = of_meetings or bool(re.search(_PLENARY_WORDS, folded))
         document_stems = set(self._stem(folded.split())) if _DOCUMENT_WORDS.search(folded) else set()
         # "la plenaria de Panamá", "the Panama meeting": the plenary Panama hosted, not Panama's own words
         hosted = {}  # doc_id -> True when the question names that plenary by its host country
@@ -126,17 +127,19 @@ class ScopeReader:
         for country in (c for c in meant if c in self.countries_named):
             if country not in scope.countries and fold(country) not in ignored:
                 scope.countries.append(country)
-        scope.absent = self._absent(folded, plenaries, meeting)
+        scope.absent = self._absent(folded, plenaries, meeting, any_year=of_meetings)
         return scope
 
-    def _absent(self, folded: str, plenaries: set[str], meeting: bool) -> list[str]:
-        """Gives what a question names that no indexed document, passage or record has (Scope.absent)."""
+    def _absent(self, folded: str, plenaries: set[str], meeting: bool, any_year: bool = False) -> list[str]:
+        """Gives what a question names that no indexed document, passage or record has (Scope.absent); a year
+        counts when it names a meeting ("la plenaria de 2019"), or anywhere when any_year."""
         held = {str(m.plenary).upper() for m in self.documents.values() if m.plenary}
         years = {m.year for m in self.documents.values() if m.plenary and m.year}
         absent = [f"{p} Plenaria" for p in sorted(plenaries - held - self._plenaries_in_text)] if held else []
         if held and meeting:
-            for year in re.findall(r"\b(20\d\d|19\d\d)\s+(?:" + _PLENARY_WORDS + r")|(?:" + _PLENARY_WORDS +
-                                   r")\s+(?:de\s+|of\s+|in\s+)?(20\d\d|19\d\d)\b", folded):
+            pattern = (r"\b(20\d\d|19\d\d)()\b" if any_year else r"\b(20\d\d|19\d\d)\s+(?:" + _PLENARY_WORDS + r")|(?:"
+                       + _PLENARY_WORDS + r")\s+(?:de\s+|of\s+|in\s+)?(20\d\d|19\d\d)\b")
+            for year in re.findall(pattern, folded):
                 number = int(year[0] or year[1])
                 if number not in years and number not in self._years_in_text:
                     absent.append(str(number))

@@ -349,7 +349,9 @@ class Searcher:
         score = meaning.copy()
         if lexical is not None and lexical.max() > 0:
             score += weight * lexical[candidates] / lexical.max()
-        scope = self._scope.read(query, extra=spanish_gloss, ignore=without_scope)
+        # practices are shared at meetings: "¿Qué compartió Costa Rica en 2024?" asks about the 2024 plenary
+        scope = self._scope.read(query, extra=spanish_gloss, ignore=without_scope,
+                                 of_meetings=read_intent(query).wants_practices)
         if scope.doc_ids and len(scope.doc_ids) < len(self.data.documents) and settings.scope_boost:
             in_scope = np.isin(self._doc_of[candidates], [self._doc_number.get(d, -1) for d in scope.doc_ids])
             score += settings.scope_boost * in_scope

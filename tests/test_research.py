@@ -140,3 +140,10 @@ def test_a_country_the_closest_passages_never_name_is_said_plainly_and_the_passa
 def test_a_country_question_the_reports_answer_is_not_flagged(searcher, query):
     results = searcher.search(query, k=5)
     assert not results.no_good_match and results.unmentioned == []
+
+
+def test_a_year_in_a_practices_question_is_the_meeting_of_that_year(searcher):
+    results = searcher.search("¿Qué buenas prácticas compartió Costa Rica en 2024?", k=5)
+    assert results.scope.years == [2024] and results.practices
+    assert {m.record.doc_id for m in results.practices} == {"V-2024"}
+    assert all("Costa Rica" in m.record.countries for m in results.practices)
