@@ -17,10 +17,11 @@ PuenteError = (IngestError, store.IndexStoreError, ModelLoadError)
 DEFAULT_CHUNKING = {"target_words": 120, "max_words": 200, "overlap_sentences": 1}
 # How ingest cuts documents into passages; raised whenever that changes (2: page furniture, laws by article;
 # 3: numbered units of guidelines, the context a later piece of a long article carries; 4: sentences split
-# knowing abbreviations, 'EE. UU.', 'art.'),
+# knowing abbreviations, 'EE. UU.', 'art.';
+# 5: photo captions and attendance-list delegations kept as passages of their own, footnotes in the passage citing them),
 # so the next ingest cuts every document again instead of keeping passages cut the old way. Vectors of
 # passages whose text did not change are still reused.
-CUTTING_VERSION = 4
+CUTTING_VERSION = 5
 
 
 @dataclass

@@ -92,7 +92,7 @@ def extract_practices(meta: DocumentMeta, source: str | Path | list[Page] | list
     """
     records: list[PracticeRecord] = []
     for section in _sections(source):
-        for title, items in practice_lists(section.paragraphs):
+        for title, items in practice_lists([p for p in section.paragraphs if not p.role]):
             for item in items:
                 record = parse_item(item.text)
                 record.session, record.section, record.page = section.part, section.heading, item.page
