@@ -38,7 +38,7 @@ _ATTENDANCE_TITLE = re.compile(r"\b(asistencia|asistentes|participantes|attendan
 # "Participantes Organismos Observadores", "Observers").
 _GROUP = re.compile(r"^\s*(participantes|participants|delegaciones|delegations|observadores|observers"
                     r"|organismos|organizaciones|organizations|organisations|invitados|guests|sociedad civil"
-                    r"|civil society)\b", re.I)
+                    r"|civil society|estados miembros|pa[ií]ses miembros|member states|member countries)\b", re.I)
 _ACRONYM = re.compile(r"^[A-ZÁÉÍÓÚÑ0-9&/.\-–]{2,}$")
 
 
