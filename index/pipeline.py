@@ -18,10 +18,11 @@ DEFAULT_CHUNKING = {"target_words": 120, "max_words": 200, "overlap_sentences": 
 # How ingest cuts documents into passages; raised whenever that changes (2: page furniture, laws by article;
 # 3: numbered units of guidelines, the context a later piece of a long article carries; 4: sentences split
 # knowing abbreviations, 'EE. UU.', 'art.'; 5: practice records read who shared them from the session's
-# leaders and the addresses cited, and carry the passage that prints them),
+# leaders and the addresses cited, and carry the passage that prints them; 6: photo captions and
+# attendance-list delegations kept as passages of their own, footnotes in the passage citing them),
 # so the next ingest cuts every document again instead of keeping passages cut the old way. Vectors of
 # passages whose text did not change are still reused.
-CUTTING_VERSION = 5
+CUTTING_VERSION = 6
 
 
 @dataclass

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.clean import Paragraph, _is_heading_line, clean_pages, is_list_item, is_url
 from ingest.records import Chunk, DocumentMeta, Page
@@ -108,14 +108,23 @@ def _pieces(unit: _Unit, target_words: int, max_words: int, overlap_sentences: i
     current: list[str] = []
     for sentence in sentences:
         if current and word_count(" ".join(current + [sentence])) > target_words:
-            pieces.append(_Unit(" ".join(current), unit.page, unit.is_list))
+            pieces.append(_Unit(_join_sentences(current), unit.page, unit.is_list))
             current = current[-overlap_sentences:] if overlap_sentences else []
             if word_count(" ".join(current + [sentence])) > max_words:
                 current = []
         current.append(sentence)
     if current:
-        pieces.append(_Unit(" ".join(current), unit.page, unit.is_list))
+        pieces.append(_Unit(_join_sentences(current), unit.page, unit.is_list))
     return pieces
+
+
+def _join_sentences(sentences: list[str]) -> str:
+    """Return sentences as one text; a footnote (with_notes) keeps its own line."""
+    text = ""
+    for sentence in sentences:
+        starts_note = any(sentence.startswith(word + ": ") for word in _NOTE_WORD.values())
+        text += ("\n" if starts_note else " ") + sentence if text else sentence
+    return text
 
 
 def _word_windows(sentence: str, target_words: int, max_words: int) -> list[str]:
@@ -150,20 +159,72 @@ def _pack(units: list[_Unit], target_words: int, max_words: int) -> list[_Unit]:
     return passages
 
 
+# What a passage that is not body text is, said in the document's language: embedded with the passage
+# (Chunk.context) so "who represented Guatemala" or "the photo of the opening" can find it.
+_ROLE_CONTEXT = {
+    "caption": {"es": "Pie de foto: quiénes aparecen en la fotografía, su cargo y organización",
+                "en": "Photo caption: who is in the photograph, their post and organisation"},
+    "delegation": {"es": "Lista de asistencia: delegación de {label}, integrantes y cargos",
+                   "en": "Attendance list: delegation of {label}, members and posts"},
+}
+_NOTE_WORD = {"es": "Nota", "en": "Note", "pt": "Nota", "fr": "Note"}
+
+
+def _language(meta: DocumentMeta, sections: list[Section]) -> str:
+    """Return the language the words Puente adds to a document's passages are said in: the manifest's, else
+    the one its text uses most (a file without a manifest entry is taken for Spanish by default)."""
+    language = meta.language
+    if not meta.from_manifest:
+        from ingest.fetch import guess_language  # standard library only; the text of the first sections
+
+        language = guess_language(" ".join(p.text for s in sections[:20] for p in s.paragraphs)) or language
+    return language if language in _NOTE_WORD else "en"
+
+
+def with_notes(para: Paragraph, language: str = "es") -> str:
+    """Return a paragraph's text followed by the footnotes it cites, one a line ("Nota: CICR, OIT, ...")."""
+    word = _NOTE_WORD.get(language, _NOTE_WORD["en"])
+    return "\n".join([para.text] + [f"{word}: {note}" for note in para.notes])
+
+
 def chunk_sections(meta: DocumentMeta, sections: list[Section], *, target_words: int = 120,
                    max_words: int = 200, overlap_sentences: int = 1) -> list[Chunk]:
-    """Return the passages of already-structured sections; passages never cross a section."""
+    """Return the passages of already-structured sections; passages never cross a section.
+
+    A paragraph's footnotes are part of its passage. A photo caption is a passage of its own (role
+    "caption"), and so is each delegation of an attendance list (role "delegation", its country as the
+    passage's country), split only when too long, its title line repeated: neither is packed with body text,
+    and both come after the section's body passages.
+    """
     chunks: list[Chunk] = []
+    language = _language(meta, sections)
+
+    def add(text: str, section: Section, page: int | None, *, role: str = "", countries=None,
+            context: str | None = None) -> None:
+        text = text.strip()
+        if text:
+            chunks.append(Chunk(chunk_id=f"{meta.doc_id}:{len(chunks):04d}", doc_id=meta.doc_id, text=text,
+                                section=section.heading, page=page, part=section.part,
+                                countries=countries_named(text) if countries is None else countries,
+                                role=role, context=context))
+
     for section in sections:
-        units = [piece for unit in _units(section.paragraphs, max_words)
+        body = [replace(p, text=with_notes(p, language)) for p in section.paragraphs if not p.role]
+        units = [piece for unit in _units(body, max_words)
                  for piece in _pieces(unit, target_words, max_words, overlap_sentences)]
         for passage in _pack(units, target_words, max_words):
-            text = passage.text.strip()
-            if not text:
-                continue
-            chunks.append(Chunk(chunk_id=f"{meta.doc_id}:{len(chunks):04d}", doc_id=meta.doc_id, text=text,
-                                section=section.heading, page=passage.page, part=section.part,
-                                countries=countries_named(text)))
+            add(passage.text, section, passage.page)
+        for para in (p for p in section.paragraphs if p.role):
+            context = _ROLE_CONTEXT.get(para.role, {}).get(language, "").format(label=para.label) or None
+            if para.role == "delegation":
+                title, *members = para.text.splitlines()
+                items = [Paragraph(title, para.page)] + [Paragraph(m, para.page) for m in members]
+                for unit in _list_units(items, max_words, has_lead_in=True):
+                    add(unit.text, section, para.page, role="delegation", context=context,
+                        countries=[para.country] if para.country else [])
+            else:
+                for piece in _pieces(_Unit(para.text, para.page), target_words, max_words, overlap_sentences):
+                    add(piece.text, section, piece.page, role=para.role, context=context)
     return chunks
 
 

@@ -1,15 +1,20 @@
 """Pure functions that repair the damage PDF text extraction leaves in report text.
 
-The flow for one page is: split into blocks at blank lines -> drop noise lines (captions, running
-headers, lone bullets, drop-cap letters, page numbers) -> repair drop capitals -> join soft-wrapped
-lines into paragraphs. Paragraphs broken by a column or page break are rejoined later, within a
-section, by `join_continuations`.
+The flow for one page is: split into blocks at blank lines -> drop noise lines (running headers, lone
+bullets, drop-cap letters, page numbers) -> repair drop capitals -> join soft-wrapped lines into
+paragraphs. Paragraphs broken by a column or page break are rejoined later, within a section, by
+`join_continuations`.
+
+What is not the body's prose is kept apart, in its place, rather than dropped: a photo caption
+("De izquierda a derecha: ... Foto: OIM.") becomes a paragraph of its own marked as a caption; a
+footnote ("2 CICR, OIT, OIM ...") is attached to the paragraph whose marker cites it ("observadoras2"),
+the marker removed from the sentence; the delegations of an attendance list come from ingest.attendance.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -17,10 +22,19 @@ _LONE_CAPITAL = re.compile(r"^\s*[A-ZÁÉÍÓÚÑ]\s*$")
 _LONE_BULLET = re.compile(r"^\s*[•●▪◦‣∙]\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _ORPHAN_LIST_NUMBER = re.compile(r"^\s*\d{1,2}\.\s*$")
-_CAPTION_START = re.compile(r"^\s*De izquierda a derecha\b", re.I)
-_PHOTO_CREDIT = re.compile(r"\bFoto:\s*\S+", re.I)
+# A photo caption opens by saying how to read the photo, or carries the photo's credit.
+_CAPTION_START = re.compile(r"^\s*\(?(De izquierda a derecha|De izq\. a der\.|From left to right|Left to right"
+                            r"|Da esquerda para a direita)\b", re.I)
+_PHOTO_CREDIT = re.compile(r"\b(Foto|Fotos|Fotografía|Photo|Photos|Photograph|Photo credit|Crédito fotográfico)"
+                           r"\s*:\s*\S+", re.I)
 _URL_LINE = re.compile(r"^\s*(https?://|www\.)\S+\s*$")
 _GLUED_FOOTNOTE = re.compile(r"^(\(?[^\W\d_]{2,}\)?|[^\W\d_]*\))(\d{1,2})([.,;:)]*)$")
+# A marker set after the full stop or comma it follows ("default.5", "total.2"): only after a word of three
+# letters or more that is not an abbreviation, whose number it would be ("art.5", "núm.3").
+_MARKER_AFTER_STOP = re.compile(r"^([^\W\d_]{3,}[.,;]|[^\W\d_]{2,}\)[.,;]?)(\d{1,2})$")
+_NUMBERED_ABBREVIATIONS = {"art", "arts", "num", "núm", "nos", "pag", "pág", "págs", "cap", "fracc", "inc", "lit",
+                           "párr", "parr", "vol", "sec", "fig", "tab", "ec", "eq", "num", "pp", "no"}
+_FOOTNOTE_START = re.compile(r"^\s*(\d{1,2})(?!\d)\s*(?=[A-ZÁÉÍÓÚÑ«“\"(¿¡])(.*\S)\s*$")
 _TERMINAL = (".", ":", ";", "!", "?", "»", "”", '"')
 _CONNECTORS = {"a", "al", "con", "de", "del", "e", "el", "en", "la", "las", "lo", "los", "o", "para",
                "por", "que", "se", "sobre", "su", "sus", "u", "un", "una", "y", "entre", "como"}
@@ -34,6 +48,46 @@ class Paragraph:
     page: int | None = None
     dropcap: bool = False  # began with a repaired drop capital: in these reports, a section opener
     speaker: bool = False  # a drop-capped speaker line ("María Moita, Directora Regional ...")
+    # what the paragraph is when it is not body text: "caption" (a photo's), "delegation" (of an attendance
+    # list, ingest.attendance), "footnote" (until clean_pages attaches it to the paragraph citing it)
+    role: str = ""
+    label: str = ""  # a delegation's country or organisation; a footnote's number
+    country: str = ""  # a delegation's member country (canonical name), "" for an organisation
+    cites: list[int] = field(default_factory=list)  # footnote numbers its markers cite, markers removed
+    notes: list[str] = field(default_factory=list)  # the footnotes it cites, their text without the number
+
+
+class FootnoteState:
+    """The footnote markers a document has cited so far and not yet resolved, carried from page to page.
+
+    A line "N text" is a footnote only when marker N was cited before it and N follows the last footnote
+    (one number may have been missed): a numbered list, a table row or a wrapped line that opens with a
+    number ("13 de esta Ley, ...") is not one. Numbering that starts again at 1 (per chapter) is not followed:
+    those footnotes stay in the text where they are printed, as before.
+    """
+
+    def __init__(self) -> None:
+        self.pending: set[int] = set()
+        self.last_cited = 0
+        self.last_footnote = 0
+
+    def cite(self, number: int) -> None:
+        if number < 1:
+            return  # 'x0' is a subscript, never a footnote
+        self.pending.add(number)
+        self.last_cited = max(self.last_cited, number)
+
+    def footnote_start(self, line: str) -> tuple[int, str] | None:
+        """Gives (number, text) when the line opens a footnote, else None; an opened footnote is resolved."""
+        match = _FOOTNOTE_START.match(line)
+        if not match:
+            return None
+        number = int(match.group(1))
+        if number not in self.pending or not self.last_footnote < number <= self.last_footnote + 2:
+            return None
+        self.pending.discard(number)
+        self.last_footnote = number
+        return number, match.group(2)
 
 
 def vocabulary(text: str) -> Counter:
@@ -66,39 +120,80 @@ def is_finished(text: str) -> bool:
             or stripped.isupper() or stripped.startswith("#"))
 
 
+@dataclass
+class _Block:
+    """A run of lines that make one paragraph, and what it is."""
+
+    lines: list[str]
+    role: str = ""  # "", "caption" or "footnote"
+    number: int = 0  # a footnote's number
+    cites: list[int] = field(default_factory=list)  # footnote numbers set on their own line inside it
+
+
 def split_blocks(text: str) -> list[list[str]]:
-    """Return the runs of non-blank lines; removed noise lines also end a run."""
-    blocks: list[list[str]] = []
-    current: list[str] = []
+    """Return the runs of non-blank lines of body text; removed noise lines also end a run (captions and
+    footnotes, which read_blocks keeps apart, are left out)."""
+    return [block.lines for block in read_blocks(text) if not block.role]
+
+
+def read_blocks(text: str, notes: FootnoteState | None = None) -> list[_Block]:
+    """Return the blocks of a page: body paragraphs, photo captions and footnotes, in reading order."""
+    notes = notes or FootnoteState()
+    blocks: list[_Block] = []
+    current = _Block([])
+
+    def close() -> None:
+        nonlocal current
+        if current.lines:
+            blocks.append(current)
+        current = _Block([])
+
     lines = text.splitlines()
     i = 0
     while i < len(lines):
         line = lines[i].rstrip()
-        skip = _caption_length(lines, i)
-        if current and _is_footnote_marker(lines, i):
-            i += 1  # a footnote number set on its own line inside a sentence: drop it, keep the paragraph
+        if current.lines and not current.role and _is_footnote_marker(lines, i, notes):
+            number = int(line)  # a footnote number set on its own line inside a sentence: keep the paragraph
+            current.cites.append(number)
+            notes.cite(number)
+            i += 1
             continue
-        if skip or is_noise_line(line) or not line.strip():
-            # a removed line is where the extractor jumped (column, figure): the paragraph ends here
-            if current:
-                blocks.append(current)
-                current = []
-            i += max(skip, 1)
+        caption = 0 if _is_running_header(line) else _caption_length(lines, i)
+        if caption:
+            close()
+            blocks.append(_Block([part.strip() for part in lines[i:i + caption]], "caption"))
+            i += caption
             continue
-        if current and _starts_new_paragraph(current[-1], line, first=len(current) == 1):
-            blocks.append(current)
-            current = []
-        current.append(line)
+        if is_noise_line(line) or _is_photo_credit(line) or not line.strip():
+            close()  # a removed line is where the extractor jumped (column, figure): the paragraph ends here
+            i += 1
+            continue
+        footnote = notes.footnote_start(line)
+        if footnote:
+            close()
+            current = _Block([footnote[1]], "footnote", footnote[0])
+            i += 1
+            continue
+        if current.lines and _starts_new_paragraph(current.lines[-1], line, first=len(current.lines) == 1):
+            close()
+        if not current.role:
+            for number in footnote_markers(line):
+                notes.cite(number)
+        current.lines.append(line)
         i += 1
-    if current:
-        blocks.append(current)
+    close()
     return blocks
 
 
-def _is_footnote_marker(lines: list[str], i: int) -> bool:
-    """Return True for a lone 1-2 digit line with text right before and after it."""
-    return (bool(re.match(r"^\s*\d{1,2}\s*$", lines[i])) and 0 < i < len(lines) - 1
-            and bool(lines[i - 1].strip()) and bool(lines[i + 1].strip())
+def _is_footnote_marker(lines: list[str], i: int, notes: FootnoteState) -> bool:
+    """Return True for a lone 1-2 digit line right after text: with text right after it too, or numbered
+    next after the last marker cited (a marker at the end of a paragraph)."""
+    match = re.match(r"^\s*(\d{1,2})\s*$", lines[i])
+    if not match or i == 0 or not lines[i - 1].strip():
+        return False
+    if int(match.group(1)) == notes.last_cited + 1:
+        return True
+    return (i < len(lines) - 1 and bool(lines[i + 1].strip())
             and not re.match(r"^\s*\d{1,2}\.?\s*$", lines[i + 1]))
 
 
@@ -114,13 +209,21 @@ def _is_running_header(line: str) -> bool:
 
 
 def _caption_length(lines: list[str], i: int) -> int:
-    """Return how many lines from i form a photo caption ending in 'Foto: ...', or 0."""
+    """Return how many lines from i form a photo caption, or 0: 'De izquierda a derecha: ...' up to its
+    'Foto: ...' credit (within four lines), or one short line that names people before its credit."""
     if _CAPTION_START.match(lines[i]):
         for j in range(i, min(i + 4, len(lines))):
             if _PHOTO_CREDIT.search(lines[j]):
                 return j - i + 1
         return 0
-    return 1 if _PHOTO_CREDIT.search(lines[i]) and len(lines[i]) < 200 else 0
+    credit = _PHOTO_CREDIT.search(lines[i])
+    return 1 if credit and len(lines[i]) < 200 and len(lines[i][:credit.start()].split()) >= 2 else 0
+
+
+def _is_photo_credit(line: str) -> bool:
+    """Return True for a photo's credit alone on its line ('Foto: OIM.'): nothing to keep."""
+    credit = _PHOTO_CREDIT.search(line)
+    return bool(credit) and len(line) < 200 and len(line[:credit.start()].split()) < 2
 
 
 def _starts_new_paragraph(previous: str, line: str, *, first: bool = False) -> bool:
@@ -175,13 +278,37 @@ def repair_drop_cap(first_line: str, vocab: Counter, n_lines: int) -> tuple[str,
 
 def unglue_footnote_markers(text: str) -> str:
     """Return the text with footnote numbers glued to words removed ('CSM1.' -> 'CSM.')."""
+    return _unglue(text)[0]
+
+
+def footnote_markers(text: str) -> list[int]:
+    """Return the footnote numbers glued to the words of a text ('observadoras2' -> [2]), in order."""
+    return _unglue(text)[1]
+
+
+def _unglue(text: str) -> tuple[str, list[int]]:
+    """Return the text without the footnote numbers glued to its words, and those numbers."""
+    numbers: list[int] = []
+
     def fix(token: str) -> str:
         if "/" in token or "%" in token or "-" in token:
             return token  # URLs and codes such as 'COVID-19' keep their digits
         match = _GLUED_FOOTNOTE.match(token)
-        return match.group(1) + match.group(3) if match else token
+        if match:
+            numbers.append(int(match.group(2)))
+            return match.group(1) + match.group(3)
+        match = _MARKER_AFTER_STOP.match(token)
+        if match and fold_word(match.group(1)) not in _NUMBERED_ABBREVIATIONS:
+            numbers.append(int(match.group(2)))
+            return match.group(1)
+        return token
 
-    return " ".join(fix(token) for token in text.split(" "))
+    return " ".join(fix(token) for token in text.split(" ")), numbers
+
+
+def fold_word(token: str) -> str:
+    """Return a token's letters in lower case ('Art.' -> 'art')."""
+    return "".join(_LETTERS.findall(token)).lower()
 
 
 def join_wrapped_lines(lines: list[str], vocab: Counter) -> str:
@@ -215,21 +342,52 @@ def dedupe_urls(lines: list[str]) -> list[str]:
 
 
 def clean_page(text: str, vocab: Counter, *, page: int | None = None,
-               drop_caps: bool = False) -> list[Paragraph]:
-    """Return the cleaned paragraphs of one page of extracted text."""
+               drop_caps: bool = False, notes: FootnoteState | None = None) -> list[Paragraph]:
+    """Return the cleaned paragraphs of one page of extracted text: body paragraphs, photo captions
+    (role "caption") and footnotes (role "footnote", label their number), in reading order.
+
+    notes carries the footnote markers cited on earlier pages; a page read alone starts afresh.
+    """
     paragraphs: list[Paragraph] = []
-    for block in split_blocks(text):
-        block = dedupe_urls(block)
+    for block in read_blocks(text, notes):
+        lines = dedupe_urls(block.lines)
+        if block.role:
+            body = join_wrapped_lines(lines, vocab).strip()
+            if body:
+                label = str(block.number) if block.role == "footnote" else ""
+                paragraphs.append(Paragraph(body, page, role=block.role, label=label))
+            continue
         dropcap = False
         if drop_caps:
-            block[0], dropcap = repair_drop_cap(block[0], vocab, len(block))
-        if is_url("\n".join(block)):
-            body = "\n".join(line.strip() for line in block)
+            lines[0], dropcap = repair_drop_cap(lines[0], vocab, len(lines))
+        cites = list(block.cites)
+        if is_url("\n".join(lines)):
+            body = "\n".join(line.strip() for line in lines)
         else:
-            body = unglue_footnote_markers(join_wrapped_lines(block, vocab))
+            body, glued = _unglue(join_wrapped_lines(lines, vocab))
+            cites += glued
         if body.strip():
-            paragraphs.append(Paragraph(body.strip(), page, dropcap, dropcap and _is_speaker_line(block)))
+            paragraphs.append(Paragraph(body.strip(), page, dropcap, dropcap and _is_speaker_line(lines),
+                                        cites=cites))
     return paragraphs
+
+
+def attach_footnotes(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Return the paragraphs with each footnote attached to the nearest paragraph before it that cites it
+    (its text added to that paragraph's notes); a footnote nothing cites stays where it is, as printed."""
+    out: list[Paragraph] = []
+    for para in paragraphs:
+        if para.role != "footnote":
+            out.append(para)
+            continue
+        number = int(para.label)
+        target = next((p for p in reversed(out) if number in p.cites), None)
+        if target is None:
+            out.append(replace(para, text=f"{number} {para.text}", role="", label=""))
+            continue
+        target.cites.remove(number)
+        target.notes.append(para.text)
+    return out
 
 
 def _is_speaker_line(block: list[str]) -> bool:
@@ -245,12 +403,23 @@ def clean_pages(pages_text: list[tuple[int | None, str]]) -> list[Paragraph]:
     """Return the cleaned paragraphs of a whole document, given (page number, text) pairs.
 
     Page furniture (running headers, footers) is removed before this, once, by ingest.kinds.cut_document.
+    An attendance list becomes one paragraph per delegation (role "delegation"); footnotes are attached to
+    the paragraphs that cite them.
     """
+    from ingest.attendance import split_attendance
+
     whole = "\n".join(text for _, text in pages_text)
     vocab = vocabulary(whole)
     drop_caps = has_drop_caps(whole)
-    return [p for number, text in pages_text
-            for p in clean_page(text, vocab, page=number, drop_caps=drop_caps)]
+    notes = FootnoteState()
+    paragraphs: list[Paragraph] = []
+    for number, piece in split_attendance(pages_text):
+        if isinstance(piece, str):
+            paragraphs += clean_page(piece, vocab, page=number, drop_caps=drop_caps, notes=notes)
+        else:
+            paragraphs.append(Paragraph(piece.text(), piece.page, role="delegation", label=piece.name,
+                                        country=piece.country))
+    return attach_footnotes(paragraphs)
 
 
 def join_continuations(paragraphs: list[Paragraph], *, window: int = 12,
@@ -263,17 +432,27 @@ def join_continuations(paragraphs: list[Paragraph], *, window: int = 12,
     piece right after an unfinished paragraph continues it when that paragraph ends mid-phrase or
     is a drop-capped opener (always cut after its third line), or when it completes a wrapped
     'Name | Country' practice. Paragraphs for which is_barrier is true (headings) are never joined.
+    Captions and delegations (a role) stay where they are and are looked through: a sentence cut by a
+    photo's caption is rejoined around it.
     """
     barrier = is_barrier or (lambda text: False)
     bigrams = Counter(pair for p in paragraphs for pair in _word_pairs(p.text))
     out: list[Paragraph] = []
+    body: list[int] = []  # indices in out of the body paragraphs, the only ones joined
     for para in paragraphs:
-        target = None if barrier(para.text) else _continuation_target(out, para, window, bigrams, barrier)
+        if para.role:
+            out.append(replace(para))
+            continue
+        view = [out[i] for i in body]
+        target = None if barrier(para.text) else _continuation_target(view, para, window, bigrams, barrier)
         if target is None:
-            out.append(Paragraph(para.text, para.page, para.dropcap, para.speaker))
+            body.append(len(out))
+            out.append(replace(para, cites=list(para.cites), notes=list(para.notes)))
         else:
-            joined = out[target].text
-            out[target].text = joined + ("" if joined.endswith("-") else " ") + para.text
+            joined = view[target]
+            joined.text = joined.text + ("" if joined.text.endswith("-") else " ") + para.text
+            joined.cites += para.cites
+            joined.notes += para.notes
     return out
 
 

@@ -122,8 +122,9 @@ def extract_practices(meta: DocumentMeta, source: str | Path | list[Page] | list
         links = extract_links("\n".join(page.text for page in source), meta.doc_id)
     records: list[PracticeRecord] = []
     for section in _sections(source):
-        leaders = session_leaders(section.paragraphs)
-        for title, items in practice_lists(section.paragraphs):
+        paragraphs = [p for p in section.paragraphs if not p.role]  # captions, delegations: no practice lists
+        leaders = session_leaders(paragraphs)
+        for title, items in practice_lists(paragraphs):
             for item in items:
                 record = parse_item(item.text)
                 if not record.countries:

@@ -61,6 +61,9 @@ class Chunk:
     # what a later piece of a long article needs from before it to be read alone (the article's opening, the
     # lead-ins of its lists): embedded with the passage, not part of its text (ingest.kinds.law.lead_ins)
     context: str | None = None
+    # what the passage is when it is not body text: "caption" (a photo's caption: who, post, organisation) or
+    # "delegation" (one delegation of an attendance list: its members and posts); "" for body text
+    role: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

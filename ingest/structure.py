@@ -105,6 +105,9 @@ def _classify(paragraphs: list[Paragraph]) -> list[tuple[str, Paragraph, str | N
     items: list[tuple[str, Paragraph, str | None]] = []
     paragraphs = _merge_wrapped_headings(paragraphs)
     for index, para in enumerate(paragraphs):
+        if para.role:  # a caption or a delegation is never a heading, whatever its capitals
+            items.append(("body", para, None))
+            continue
         title = heading_title(para.text)
         if title is not None and _is_list_title(title, paragraphs[index + 1:]):
             title = None  # 'BUENAS PRÁCTICAS ... DE LOS PAÍSES' introduces a list inside a session
@@ -124,7 +127,8 @@ def _merge_wrapped_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
     out: list[Paragraph] = []
     for para in paragraphs:
         previous = out[-1] if out else None
-        if (previous and heading_title(previous.text) and _is_heading_line(para.text)
+        if (previous and not previous.role and not para.role and heading_title(previous.text)
+                and _is_heading_line(para.text)
                 and previous.text.rstrip().split()[-1].endswith(_HEADING_CONNECTORS)):
             out[-1] = Paragraph(previous.text.rstrip() + " " + para.text.strip(), previous.page)
         else:
@@ -207,7 +211,7 @@ def place_lead_ins(paragraphs: list[Paragraph]) -> list[Paragraph]:
     out = list(paragraphs)
     for index in range(1, len(out)):
         para = out[index]
-        if not para.text.rstrip().endswith(":") or is_list_item(para.text):
+        if para.role or not para.text.rstrip().endswith(":") or is_list_item(para.text):
             continue
         start = index  # items printed before their lead-in (two-column order): the lead-in goes first
         while start > 0 and is_list_item(out[start - 1].text):

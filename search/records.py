@@ -29,6 +29,7 @@ class Hit:
     page_end: int | None = None  # last page when the passage runs onto another page
     country: str = ""  # whose law or report it is, when one country's
     ocr: bool = False  # the passage's text was recognised by OCR on a scanned page: it may hold misreadings
+    role: str = ""  # "caption" (a photo's caption) or "delegation" (of an attendance list); "" for body text
 
     def pages(self) -> str | None:
         """Gives the page or page range a passage is printed on ("43", "43-44"), None when unpaginated."""
@@ -46,7 +47,7 @@ class Hit:
             page=chunk.page, source=doc.source if doc else "", highlight=highlight, chunk_id=chunk.chunk_id,
             city=doc.city if doc else None, part=chunk.part, doc_type=doc.doc_type if doc else "report",
             similarity=similarity, article=chunk.article, page_end=chunk.page_end,
-            country=doc.country if doc else "", ocr=chunk.ocr,
+            country=doc.country if doc else "", ocr=chunk.ocr, role=chunk.role,
         )
 
     def to_dict(self) -> dict:

@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 from ingest.chunking import chunk_document, countries_named, split_sentences  # noqa: E402
 from ingest.clean import (  # noqa: E402
     clean_page,
+    clean_pages,
     dedupe_urls,
     join_continuations,
     join_wrapped_lines,
@@ -63,14 +64,18 @@ def test_a_real_word_is_not_taken_for_a_drop_capital_in_a_long_block():
     assert repair_drop_cap("a los países de la región", VOCAB, n_lines=8) == ("a los países de la región", False)
 
 
-def test_photo_captions_running_headers_bullets_and_page_numbers_are_removed():
+def test_running_headers_bullets_and_page_numbers_are_removed_and_a_photo_caption_is_kept_apart():
     text = ("Texto del informe.\n\n"
             "De izquierda a derecha: María Moita, directora regional, OIM; Shannon-Marie Soni,\n"
             "directora principal, Canadá. Foto: OIM.\n"
             "V Reunión Plenaria CRM-CSM · Bogotá, octubre 2024 · Foto: OIM.\n\n"
+            "Foto: OIM.\n\n"
             "•\n\n•\n\n13\n\nL\n\nOtro párrafo.\n")
-    paragraphs = [p.text for p in clean_page(text, VOCAB)]
-    assert paragraphs == ["Texto del informe.", "Otro párrafo."]
+    paragraphs = clean_page(text, VOCAB)
+    assert [p.text for p in paragraphs if not p.role] == ["Texto del informe.", "Otro párrafo."]
+    assert [(p.role, p.text) for p in paragraphs if p.role] == [
+        ("caption", "De izquierda a derecha: María Moita, directora regional, OIM; Shannon-Marie Soni, "
+                    "directora principal, Canadá. Foto: OIM.")]
 
 
 def test_url_repeated_on_the_next_line_is_kept_once():
@@ -89,8 +94,9 @@ def test_footnote_markers_glued_to_words_are_dropped_and_footnote_text_kept():
     assert unglue_footnote_markers("(PRETT)7 y la sociedad civil3.") == "(PRETT) y la sociedad civil."
     assert unglue_footnote_markers("COVID-19 y https://x.org/a4") == "COVID-19 y https://x.org/a4"
     text = "delegaciones de la CSM1.\n\n1 Países participantes de la CRM: Belice, Canadá.\n"
-    paragraphs = [p.text for p in clean_page(text, VOCAB)]
-    assert paragraphs == ["delegaciones de la CSM.", "1 Países participantes de la CRM: Belice, Canadá."]
+    paragraphs = clean_pages([(None, text)])
+    assert [(p.text, p.notes) for p in paragraphs] == [
+        ("delegaciones de la CSM.", ["Países participantes de la CRM: Belice, Canadá."])]
 
 
 def test_soft_wrapped_lines_become_one_paragraph_and_practice_lines_stay_apart():
@@ -202,10 +208,10 @@ def test_chilean_early_warning_system_is_cited_under_session_3(report_chunks):
     assert chunk.part == "session 3" and "Chile" in chunk.countries
 
 
-def test_no_passage_keeps_photo_credits_or_lone_bullets(report_chunks):
+def test_no_body_passage_keeps_photo_captions_or_lone_bullets(report_chunks):
     for chunks in report_chunks.values():
         for chunk in chunks:
-            assert "Foto: OIM" not in chunk.text
+            assert chunk.role == "caption" or "Foto: OIM" not in chunk.text
             assert not any(line.strip() == "•" for line in chunk.text.splitlines())
             assert not re.search(r"(?m)^\s*[A-Z]\s*$", chunk.text)
 

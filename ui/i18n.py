@@ -113,6 +113,8 @@ TEXT: dict[str, dict[str, str]] = {
     "ocr": {"es": "texto reconocido por OCR", "en": "text recognised by OCR"},
     "ocr_title": {"es": "Página escaneada: el texto se leyó de la imagen y puede contener errores de lectura.",
                   "en": "Scanned page: the text was read from the image and may contain misreadings."},
+    "role_caption": {"es": "Pie de foto", "en": "Photo caption"},
+    "role_delegation": {"es": "Delegación (lista de asistencia)", "en": "Delegation (attendance list)"},
     "source": {"es": "Fuente", "en": "Source"},
     "compare_topic": {"es": "Tema", "en": "Topic"},
     "compare_placeholder": {

@@ -131,3 +131,11 @@ def _linked(text: str, start: int, end: int, addresses) -> str:
             cursor = b
     parts.append(escape(text[cursor:end]))
     return "".join(parts)
+
+
+def role_mark(role: str, lang: str) -> str:
+    """Gives the label of a passage that is not body text (" · Pie de foto", " · Delegation (attendance list)"),
+    "" for body text."""
+    if role not in ("caption", "delegation"):
+        return ""
+    return f' · <span class="pc-role">{escape(t("role_" + role, lang))}</span>'

@@ -13,7 +13,7 @@ from ingest.gazetteer import country_in_english
 from search.lexical import fold
 from search.records import Hit
 from ui.i18n import is_named_part, part_label, t
-from ui.passage import find_sentence, passage_html  # noqa: F401  (find_sentence: re-exported)
+from ui.passage import find_sentence, passage_html, role_mark  # noqa: F401  (find_sentence: re-exported)
 
 _runs = itertools.count(1)  # stamps each rendering so a browser (tests, bench) can tell new results from old
 
@@ -83,7 +83,7 @@ def card_html(rank: int, hit: Hit, lang: str, *, total: int | None = None, doc_l
         f'<div class="pc-cite"><div class="pc-title" lang="{doc_lang}">{escape(hit.title)}</div>'
         f'<div class="pc-plenary">{escape(plenary_line(hit, lang))}</div></div>'
         f'</div>'
-        f'<div class="pc-where">{location_html(hit, lang, doc_lang)}{_ocr_mark(hit, lang)}</div>'
+        f'<div class="pc-where">{location_html(hit, lang, doc_lang)}{_ocr_mark(hit, lang)}{role_mark(hit.role, lang)}</div>'
         f'<div class="pc-text" lang="{doc_lang}">{passage_html(hit.text, hit.highlight, lang)}</div>'
         f'{source}</article>'
     )
