@@ -48,7 +48,8 @@ def short(hit, lang: str = "es") -> str:
         return f"{_law_title(hit)}, art. {hit.article}, {page}"
     parts = [hit.title]
     if hit.plenary and hit.year:
-        parts.append(f"{_word('plenary', lang, plenary=hit.plenary)} ({hit.city + ', ' if hit.city else ''}{hit.year})")
+        place = f"{hit.city}, " if hit.city else ""
+        parts.append(f"{_word('plenary', lang, plenary=hit.plenary)} ({place}{hit.year})")
     if hit.section:
         parts.append(hit.section)
     parts.append(page)
@@ -107,7 +108,7 @@ def _meeting(hit, lang: str) -> list[str]:
 
 def apa(hit, lang: str = "es") -> Citation:
     """Gives the APA (7th ed.) reference of a passage, without an author (the title leads):
-    "Informe de la V Reunión Plenaria CRM-CSM (V Plenaria, Bogotá, Colombia). (2024). Sección «…», p. 12. URL"."""
+    "Informe de la V Reunión Plenaria CRM-CSM (V Plenaria, Bogotá, Colombia). (2024). Sección «…», p. 12. URL"""
     title = _law_title(hit) if hit.article else hit.title
     meeting = _meeting(hit, lang)
     pieces = [(title, True), (f" ({', '.join(meeting)})" if meeting else "", False),
@@ -163,7 +164,8 @@ def _one_line(value: str) -> str:
 
 # braces as commands, not \{ \}: BibTeX counts every brace, escaped or not, to find where a field ends
 _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&",
-                   "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+                   "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
+                   "^": r"\textasciicircum{}"}
 
 
 def bibtex_escape(text: str) -> str:
