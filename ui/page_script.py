@@ -78,8 +78,6 @@ PAGE_SETUP_JS = """
     } catch (error) { console.warn("Puente: Gradio's locale could not be set", error); }
     document.documentElement.lang = lang;  // Gradio's locale store also writes it
     relabel(document);
-    const dialog = document.getElementById("pc-dialog");
-    if (dialog && dialog.open && shown.chunk) openPassage(shown.chunk, shown.show, null);  // its words too
     if (!state.started) {
       // Gradio's status line still holds what it said as the page loaded, in the browser's language
       state.started = true;
