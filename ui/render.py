@@ -97,21 +97,22 @@ def actions_html(hit: Hit, lang: str, *, has_pdf: bool = False, which: str = "",
     PDF at the passage's page when the app serves it, else its source when a web address).
 
     The buttons act through the page's script (ui/page_script.py, by their data-pc-action); which ("Resultado
-    3") tells a screen reader which card's button it is. context=False leaves out "read in context" (the
-    context view itself).
+    3") names the group of buttons, so that a screen reader tells which card's they are. context=False leaves
+    out "read in context" (the context view itself).
     """
-    suffix = f'<span class="pc-sr"> ({escape(which)})</span>' if which else ""
     buttons = [("context", "read_context", ' aria-haspopup="dialog"')] if context else []
     buttons += [("cite", "cite", ' aria-haspopup="dialog"'), ("link", "copy_link", "")]
     parts = [f'<button type="button" class="pc-action" data-pc-action="{action}"{extra}>'
-             f'{escape(t(key, lang))}{suffix}</button>' for action, key, extra in buttons]
+             f'{escape(t(key, lang))}</button>' for action, key, extra in buttons]
     link = document_link(hit, has_pdf=has_pdf)
     if link:
         label = (t("open_pdf_page", lang, page=hit.page) if has_pdf and hit.page else
                  t("open_pdf", lang) if has_pdf else t("open_source", lang))
         parts.append(f'<a class="pc-action pc-open" href="{escape(link)}" target="_blank" rel="noopener noreferrer">'
-                     f'{escape(label)}{suffix}<span class="pc-sr"> {escape(t("new_tab", lang))}</span></a>')
-    return f'<div class="pc-actions">{"".join(parts)}</div>'
+                     f'{escape(label)}<span class="pc-sr"> {escape(t("new_tab", lang))}</span></a>')
+    # one group per card, named by its rank: a screen reader says which card's buttons these are
+    group = f' role="group" aria-label="{escape(which)}"' if which else ""
+    return f'<div class="pc-actions"{group}>{"".join(parts)}</div>'
 
 
 def _ocr_mark(hit: Hit, lang: str) -> str:
