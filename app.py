@@ -70,11 +70,12 @@ def ensure_index(index_dir: Path, corpus_dir: Path):
     return embedder
 
 
-def build_ui(searcher, admin: AdminSettings | None = None):
+def build_ui(searcher, admin: AdminSettings | None = None, corpus_dir: Path | None = None):
     """Gives the Gradio Blocks page over a searcher: header, language switch, help, then the tabs.
 
     searcher is a search.live.LiveSearcher (a fixed Searcher works too, without the older-index banner);
-    admin, when given, adds the Admin tab.
+    admin, when given, adds the Admin tab; corpus_dir is the folder whose original PDFs the site serves
+    (result cards link to them), None when none are served.
     """
     lang0 = DEFAULT_LANGUAGE
     # uploads and exports live in the Gradio cache: files older than a day go, checked hourly
@@ -88,7 +89,7 @@ def build_ui(searcher, admin: AdminSettings | None = None):
             help_text = gr.Markdown(t("help", lang0))
         browser_language = gr.Textbox(visible=False)
 
-        page = PageContext(searcher=searcher, lang=lang, admin=admin, banner=banner)
+        page = PageContext(searcher=searcher, lang=lang, admin=admin, banner=banner, corpus_dir=corpus_dir)
         page.relabel(header, lambda lg: gr.update(value=_header(lg)))
         page.relabel(lang, lambda lg: gr.update(label=t("interface_language", lg)))
         page.relabel(help_box, lambda lg: gr.update(label=t("help_title", lg)))
@@ -169,7 +170,7 @@ def main() -> int:
             print("warning: PUENTE_ADMIN_PASSWORD is shorter than 12 characters; choose a longer one.",
                   file=sys.stderr, flush=True)
     configure_gradio()
-    demo = build_ui(searcher, admin)
+    demo = build_ui(searcher, admin, corpus_dir)
     # A bounded queue: past 64 waiting requests a client is told the page is busy instead of waiting forever.
     demo.queue(**QUEUE_SETTINGS)
     # The page and the JSON API (server/) on one server, behind the same guards.

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ingest.practices import PracticeRecord
+from search.citation import short
 
 
 @dataclass
@@ -55,19 +56,8 @@ class Hit:
 
     def citation(self) -> str:
         """Gives the human-readable citation: report, plenary and year, section, page; for a law, the law
-        (with its country), the article and the page, the way a lawyer cites it."""
-        pages = self.pages()
-        page = (f"pp. {pages}" if "-" in pages else f"p. {pages}") if pages else "sin paginación"
-        if self.article:
-            title = f"{self.title} ({self.country})" if self.country and self.country not in self.title else self.title
-            return f"{title}, art. {self.article}, {page}"
-        parts = [self.title]
-        if self.plenary and self.year:
-            parts.append(f"{self.plenary} Plenaria ({self.city + ', ' if self.city else ''}{self.year})")
-        if self.section:
-            parts.append(self.section)
-        parts.append(page)
-        return " · ".join(parts)
+        (with its country), the article and the page, the way a lawyer cites it (search.citation.short)."""
+        return short(self)
 
 
 @dataclass

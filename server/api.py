@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import typing
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path as PathParam, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
@@ -21,6 +20,7 @@ from search.passages import MAX_CONTEXT, UnknownPassage
 from search.records import Hit
 from search.filters import as_values as values
 from search.scope import Scope
+from search.sources import document_link
 from search.searcher import SearchError
 from server.index_view import IndexView
 from ui.share import MAX_K
@@ -103,11 +103,7 @@ class Gate:
 
 def hit_url(view: IndexView, hit: Hit, base: str) -> str | None:
     """Gives where to read the hit's document: its PDF served here at the page, else its source when a web address."""
-    if view.original_file(hit.doc_id):
-        page = f"#page={hit.page}" if hit.page else ""
-        return f"{base}api/documents/{quote(hit.doc_id, safe='')}/file{page}"
-    source = (hit.source or "").strip()
-    return source if source.startswith(("https://", "http://")) else None
+    return document_link(hit, has_pdf=view.original_file(hit.doc_id) is not None, base=base)
 
 
 def hit_out(view: IndexView, hit: Hit, base: str) -> dict:

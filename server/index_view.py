@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from ingest.gazetteer import fold
+from search.sources import original_pdf
 
 
 class IndexView:
@@ -55,11 +56,4 @@ class IndexView:
 
     def original_file(self, doc_id: str) -> Path | None:
         """Gives the document's original PDF inside the corpus folder, or None (unknown, not a PDF, outside it)."""
-        doc = self.live().data.documents.get(doc_id)
-        if doc is None or not doc.path or not doc.path.lower().endswith(".pdf"):
-            return None
-        path = (self.corpus_dir / doc.path).resolve()
-        # resolve() follows links and "..": what is served must still be a file inside the corpus folder
-        if not path.is_relative_to(self.corpus_dir) or not path.is_file():
-            return None
-        return path
+        return original_pdf(self.corpus_dir, self.live().data.documents.get(doc_id))

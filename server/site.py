@@ -11,6 +11,7 @@ from server.admin_routes import admin_router
 from server.api import api_router, install_error_handlers
 from server.guards import Guards, SearchEvents
 from server.index_view import IndexView
+from server.page_routes import page_router
 from server.ratelimit import RateLimiter
 from server.settings import ServerSettings
 
@@ -46,6 +47,7 @@ def build_site(demo, searcher, *, corpus_dir: Path, gate: AdminGate, settings: S
     view = IndexView(searcher, corpus_dir)
     site.include_router(admin_router(gate))  # before the API's catch-all for unknown /api routes
     site.include_router(api_router(view, concurrency=settings.api_concurrency, waiting=settings.api_waiting))
+    site.include_router(page_router(view))  # the page's dialog views of a passage (HTML, not in the API)
     gr.mount_gradio_app(site, demo, path="/", **gradio_options)
     events = search_events(demo, concurrency_id)
     limiter = RateLimiter(settings.searches_per_minute, settings.search_burst)

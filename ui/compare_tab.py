@@ -45,9 +45,10 @@ def compare_export_file(sides: list[Side] | None, fmt: str) -> str | None:
     return str(write_compare_exports(columns, sides[0].shown.query, formats=(fmt,))[0])
 
 
-def compare(searcher, topic: str, plenaries: tuple[str | None, str | None], k: int) -> list[Side]:
-    """Gives the two columns for a topic: each plenary's k best passages."""
-    return [Side(plenary, find(searcher, topic, k, {"plenary": plenary}) if plenary
+def compare(searcher, topic: str, plenaries: tuple[str | None, str | None], k: int,
+            corpus_dir=None) -> list[Side]:
+    """Gives the two columns for a topic: each plenary's k best passages (corpus_dir: see search_tab.find)."""
+    return [Side(plenary, find(searcher, topic, k, {"plenary": plenary}, corpus_dir=corpus_dir) if plenary
                  else Shown(topic, message=("compare_pick", {})))
             for plenary in plenaries]
 
@@ -95,7 +96,7 @@ def build_compare_tab(page: PageContext) -> None:
 
     def run_compare(topic_text, a, b, k, lang):
         """Gives both columns, the state to redraw them and the export row for a topic and two plenaries."""
-        sides = compare(page.searcher, topic_text or "", (a, b), int(k or DEFAULT_PER_SIDE))
+        sides = compare(page.searcher, topic_text or "", (a, b), int(k or DEFAULT_PER_SIDE), page.corpus_dir)
         found = any(side.shown.hits for side in sides)
         return draw_side(sides[0], lang), draw_side(sides[1], lang), sides, gr.update(visible=found)
 

@@ -1,5 +1,6 @@
-"""The results shown (passages or practice records), as CSV and JSON files with full citations, written into
-a temporary folder when a reader asks for them (ui/download.py)."""
+"""The results shown (passages or practice records), as CSV and JSON files with full citations, and passages as RIS
+and BibTeX records for reference managers (search.citation), written into a temporary folder when a reader asks
+for them (ui/download.py)."""
 from __future__ import annotations
 
 import csv
@@ -12,6 +13,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+from search.citation import bibtex, ris
 from search.records import Hit
 
 PRACTICE_CSV_FIELDS = ("rank", "name", "countries", "organisations", "plenary", "year", "session", "section",
@@ -25,6 +27,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 FORMATS = ("csv", "json")
+REFERENCE_FORMATS = ("ris", "bib")  # passages only: a practice record is no reference of its own
 _EXPORT_DIR: Path | None = None
 KEEP_EXPORTS_SECONDS = 3600  # an export is downloaded right after it is made; older ones are removed
 
@@ -43,9 +46,12 @@ def export_records(hits: list[Hit]) -> list[dict]:
 
 
 def write_exports(hits: list[Hit], query: str, filters: dict, directory: Path | None = None,
-                  formats: tuple[str, ...] = FORMATS) -> tuple[Path, ...]:
-    """Gives the paths of new files, one per format asked (CSV, JSON), holding the hits with their citations."""
-    return _write(export_records(hits), CSV_FIELDS, "hits", query, filters, directory, "results", formats)
+                  formats: tuple[str, ...] = FORMATS, languages: dict[str, str] | None = None) -> tuple[Path, ...]:
+    """Gives the paths of new files, one per format asked (CSV, JSON, RIS, BibTeX "bib"), holding the hits with
+    their citations; languages gives each hit's document language by doc_id (RIS and BibTeX record it)."""
+    references = {"ris": lambda: ris(hits, languages), "bib": lambda: bibtex(hits, languages)}
+    return _write(export_records(hits), CSV_FIELDS, "hits", query, filters, directory, "results", formats,
+                  references=references)
 
 
 def write_compare_exports(columns, query: str, directory: Path | None = None,
@@ -83,10 +89,14 @@ def prune_exports(directory: Path, max_age: float = KEEP_EXPORTS_SECONDS) -> Non
 
 
 def _write(records: list[dict], fields: tuple[str, ...], key: str, query: str, filters: dict,
-           directory: Path | None, fallback_stem: str, formats: tuple[str, ...], prefix: str = "") -> tuple[Path, ...]:
-    unknown = set(formats) - set(FORMATS)
+           directory: Path | None, fallback_stem: str, formats: tuple[str, ...], prefix: str = "",
+           references: dict | None = None) -> tuple[Path, ...]:
+    """references: the text of each reference format offered (RIS, BibTeX), made when asked."""
+    references = references or {}
+    known = (*FORMATS, *references)
+    unknown = set(formats) - set(known)
     if unknown:
-        raise ValueError(f"unknown export format(s) {sorted(unknown)}; known: {', '.join(FORMATS)}")
+        raise ValueError(f"unknown export format(s) {sorted(unknown)}; known: {', '.join(known)}")
     root = Path(directory or export_dir())
     if root.exists():
         prune_exports(root)
@@ -98,8 +108,10 @@ def _write(records: list[dict], fields: tuple[str, ...], key: str, query: str, f
     for fmt, path in zip(formats, paths):
         if fmt == "csv":
             _write_csv(path, records, fields)
-        else:
+        elif fmt == "json":
             _write_json(path, records, key, query, filters)
+        else:  # UTF-8 without a byte-order mark: reference managers read the accents as they are
+            path.write_text(references[fmt](), encoding="utf-8", newline="")
     return paths
 
 

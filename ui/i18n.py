@@ -44,9 +44,11 @@ TEXT: dict[str, dict[str, str]] = {
               "- Los resultados van **del más cercano al menos cercano** a la pregunta (n.º 1, 2, 3…); la "
               "frase que mejor responde aparece **resaltada**.\n"
               "- Los **filtros** vacíos no restringen nada; puede elegir varios valores.\n"
-              "- Descargue los resultados en **CSV o JSON** con sus citas completas. La dirección de la "
-              "página se actualiza tras cada búsqueda, comparación o filtro de prácticas: cópiela para "
-              "compartir lo que ve.",
+              "- **Leer en contexto** abre el pasaje entre los que lo preceden y lo siguen; **Citar** da la cita "
+              "en APA y en Chicago; **Copiar el enlace** copia una dirección que abre ese pasaje.\n"
+              "- Descargue los resultados en **CSV o JSON** con sus citas completas, o en **RIS o BibTeX** para "
+              "Zotero y otros gestores de referencias. La dirección de la página se actualiza tras cada búsqueda, "
+              "comparación o filtro de prácticas: cópiela para compartir lo que ve.",
         "en": "- Ask in **Spanish or English**, whatever the interface language: the search compares "
               "meanings, not just words.\n"
               "- Each result cites the **report, the plenary (number, city, year), the section and the page** "
@@ -54,8 +56,11 @@ TEXT: dict[str, dict[str, str]] = {
               "- Results run **from the closest to the question to the least close** (no. 1, 2, 3…); the "
               "sentence that best answers is **highlighted**.\n"
               "- Empty **filters** restrict nothing; you can pick several values.\n"
-              "- Download the results as **CSV or JSON** with full citations. The page address is updated "
-              "after each search, comparison or practices filter: copy it to share what you see.",
+              "- **Read in context** opens the passage between those before and after it; **Cite** gives its "
+              "citation in APA and Chicago; **Copy link** copies an address that opens that passage.\n"
+              "- Download the results as **CSV or JSON** with full citations, or as **RIS or BibTeX** for Zotero "
+              "and other reference managers. The page address is updated after each search, comparison or "
+              "practices filter: copy it to share what you see.",
     },
     "export_csv": {"es": "Descargar CSV", "en": "Download CSV"},
     "export_json": {"es": "Descargar JSON", "en": "Download JSON"},
@@ -140,6 +145,36 @@ TEXT: dict[str, dict[str, str]] = {
               "The most recently added documents may be missing.",
     },
     "details": {"es": "Detalle", "en": "Details"},
+    # a card's actions, and the dialogs they open (ui/context.py, ui/page_script.py)
+    "read_context": {"es": "Leer en contexto", "en": "Read in context"},
+    "cite": {"es": "Citar", "en": "Cite"},
+    "copy_link": {"es": "Copiar el enlace", "en": "Copy link"},
+    "open_pdf_page": {"es": "Abrir el PDF en la p. {page}", "en": "Open the PDF at p. {page}"},
+    "open_pdf": {"es": "Abrir el PDF", "en": "Open the PDF"},
+    "open_source": {"es": "Abrir el documento", "en": "Open the document"},
+    "new_tab": {"es": "(se abre en otra pestaña)", "en": "(opens in a new tab)"},
+    "context_title": {"es": "El pasaje en su contexto", "en": "The passage in context"},
+    "cite_title": {"es": "Citar este pasaje", "en": "Cite this passage"},
+    "close": {"es": "Cerrar", "en": "Close"},
+    "this_passage": {"es": "Pasaje citado", "en": "The passage cited"},
+    "context_before": {"es": "Lo que lo precede", "en": "What comes before"},
+    "context_after": {"es": "Lo que sigue", "en": "What comes after"},
+    "copy_style": {"es": "Copiar la cita {style}", "en": "Copy the {style} citation"},
+    "copied": {"es": "Copiado", "en": "Copied"},
+    "link_copied": {"es": "Enlace copiado al portapapeles.", "en": "Link copied to the clipboard."},
+    "citation_copied": {"es": "Cita copiada al portapapeles.", "en": "Citation copied to the clipboard."},
+    "copy_failed": {"es": "No se pudo copiar: selecciónelo y cópielo a mano.",
+                    "en": "Could not copy: select it and copy it by hand."},
+    "loading": {"es": "Cargando…", "en": "Loading…"},
+    "passage_missing": {"es": "Ese pasaje no está en el índice (puede que haya cambiado desde que se compartió "
+                              "el enlace).",
+                        "en": "That passage is not in the index (it may have changed since the link was shared)."},
+    "passage_failed": {"es": "No se pudo abrir el pasaje; vuelva a intentarlo.",
+                       "en": "The passage could not be opened; try again."},
+    "cite_managers": {"es": "Para Zotero u otro gestor de referencias, descargue los resultados en RIS o BibTeX.",
+                      "en": "For Zotero or another reference manager, download the results as RIS or BibTeX."},
+    "export_ris": {"es": "Descargar RIS", "en": "Download RIS"},
+    "export_bibtex": {"es": "Descargar BibTeX", "en": "Download BibTeX"},
     # Practices tab
     "tab_practices": {"es": "Buenas prácticas", "en": "Good practices"},
     "practices_help": {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from html import escape
 from typing import Callable
 
@@ -22,6 +23,7 @@ class PageContext:
     admin: object = None  # ui.admin.AdminSettings when an admin password is configured, else None
     banner: object = None  # the gr.HTML that says when an older index generation is being served
     tabs: object = None  # the gr.Tabs: a shared address may select one (ids "search", "compare", "practices")
+    corpus_dir: Path | None = None  # the corpus folder the app serves original PDFs from (None: none served)
     relabels: list[tuple[object, Callable[[str], object]]] = field(default_factory=list)
     load_hooks: list[tuple[Callable | None, list, list, str | None]] = field(default_factory=list)
     _finder: tuple = field(default=(None, None), repr=False)  # (IndexData it was built from, PracticeFinder)

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import json
 
+from ui.i18n import TEXT
+
+# The words the passage dialog writes itself (its content comes translated from the site: ui/context.py).
+DIALOG_WORDS = ("context_title", "cite_title", "close", "loading", "passage_failed", "copied", "link_copied",
+                "citation_copied", "copy_failed")
+
 # Gradio writes these words into its components in English whatever the page's language (gradio 6.31);
 # the page relabels them. Its other words come from its own translations, switched with its locale.
 GRADIO_WORDS = {
@@ -147,7 +153,156 @@ PAGE_SETUP_JS = """
     }
   }).observe(document.body, {childList: true, subtree: true});
 
-  window.puente = {applyLanguage, reveal, revealPending, status};
+  // -- a passage's dialog: the passage in context, or its citation (HTML from the site's /page/passage, made by
+  // ui/context.py); the cards' buttons act here by their data-pc-action; ?passage=<id> opens one on arrival
+  const dialogWords = %(dialog)s;
+  const say = (key) => (dialogWords[key] || {})[state.lang || "es"] || "";
+  const shown = {chunk: null, show: null, opener: null};
+
+  function passageDialog() {
+    let dialog = document.getElementById("pc-dialog");
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.id = "pc-dialog";
+    dialog.className = "pc-dialog";
+    dialog.setAttribute("aria-labelledby", "pc-dialog-title");
+    dialog.innerHTML = '<div class="pc-dialog-head"><h2 id="pc-dialog-title"></h2>'
+      + '<button type="button" class="pc-action pc-dialog-close" data-pc-action="close"></button></div>'
+      + '<div class="pc-dialog-body"></div><div class="pc-sr" role="status" id="pc-dialog-status"></div>';
+    dialog.addEventListener("close", () => {
+      setPassageParam(null);
+      const opener = shown.opener;
+      Object.assign(shown, {chunk: null, show: null, opener: null});
+      if (opener && opener.isConnected) opener.focus();
+    });
+    // a click on the backdrop (outside the box) closes it too
+    dialog.addEventListener("click", (event) => { if (event.target === dialog) dialog.close(); });
+    // inside Gradio's container: the page's colours (CSS variables) and its scoped styles reach it there
+    (document.querySelector(".gradio-container .contain") || document.querySelector(".gradio-container")
+     || document.body).appendChild(dialog);
+    return dialog;
+  }
+
+  function setPassageParam(chunk) {
+    const url = new URL(window.location.href);
+    if (chunk) url.searchParams.set("passage", chunk); else url.searchParams.delete("passage");
+    window.history.replaceState(null, "", url.toString());
+  }
+
+  function message(kind, text) {
+    const note = document.createElement("div");
+    note.className = "pc-msg pc-msg-" + kind;
+    if (kind === "error") note.setAttribute("role", "alert");
+    note.textContent = text;
+    return note;
+  }
+
+  async function openPassage(chunk, show, opener) {
+    const dialog = passageDialog();
+    Object.assign(shown, {chunk, show});
+    if (opener) shown.opener = opener;
+    dialog.dataset.show = show;
+    dialog.querySelector("#pc-dialog-title").textContent = say(show === "cite" ? "cite_title" : "context_title");
+    dialog.querySelector(".pc-dialog-close").textContent = say("close");
+    const body = dialog.querySelector(".pc-dialog-body");
+    body.replaceChildren(message("hint", say("loading")));
+    if (!dialog.open) dialog.showModal();
+    if (show === "context") setPassageParam(chunk);
+    const url = new URL("page/passage", window.location.href);
+    url.search = new URLSearchParams({id: chunk, lang: state.lang || "es", show}).toString();
+    let html = null;
+    try {
+      const response = await fetch(url, {headers: {Accept: "text/html"}});
+      if (response.ok || response.status === 404) html = await response.text();
+    } catch (error) { html = null; }
+    if (shown.chunk !== chunk || shown.show !== show) return;  // another view was asked for meanwhile
+    if (html === null) body.replaceChildren(message("error", say("passage_failed")));
+    else body.innerHTML = html;  // the site's own HTML, report text escaped (ui/context.py)
+    const current = body.querySelector("#pc-context-current");
+    const target = current || body.querySelector("[data-pc-action=copy]") || body.querySelector(".pc-msg");
+    if (current) current.scrollIntoView({block: "center"});
+    if (target) {
+      if (!target.matches("button, [tabindex]")) target.setAttribute("tabindex", "-1");
+      target.focus({preventScroll: Boolean(current)});
+    }
+  }
+
+  function announce(text) {
+    const dialog = document.getElementById("pc-dialog");
+    // while the dialog is open the rest of the page is inert: a status line outside it would not be heard
+    const region = dialog && dialog.open ? dialog.querySelector("#pc-dialog-status") : status();
+    region.textContent = "";
+    setTimeout(() => { region.textContent = text; }, 50);
+  }
+
+  async function copyText(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (error) {  // no clipboard API (a page served over plain http on a network): the old way
+      const area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "pc-sr";
+      const dialog = document.getElementById("pc-dialog");
+      (dialog && dialog.open ? dialog : document.body).appendChild(area);
+      area.select();
+      let copied = false;
+      try { copied = document.execCommand("copy"); } catch (ignored) { copied = false; }
+      area.remove();
+      return copied;
+    }
+  }
+
+  function copied(button, ok, key) {
+    announce(say(ok ? key : "copy_failed"));
+    if (!ok) return;
+    if (!button.dataset.label) button.dataset.label = button.innerHTML;
+    button.textContent = say("copied") + " ✓";
+    button.dataset.copied = "1";
+    clearTimeout(button.puenteTimer);
+    button.puenteTimer = setTimeout(() => {
+      button.innerHTML = button.dataset.label;
+      delete button.dataset.label;
+      delete button.dataset.copied;
+    }, 2500);
+  }
+
+  function permalink(chunk) {
+    const url = new URL(window.location.href);
+    url.search = "?passage=" + encodeURIComponent(chunk);
+    url.hash = "";
+    return url.toString();
+  }
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target instanceof Element ? event.target.closest("[data-pc-action]") : null;
+    if (!button) return;
+    const action = button.dataset.pcAction;
+    const chunk = button.closest("[data-chunk]")?.dataset.chunk;
+    if (action === "close") {
+      button.closest("dialog")?.close();
+    } else if ((action === "context" || action === "cite") && chunk) {
+      openPassage(chunk, action, button.closest("dialog") ? null : button);
+    } else if (action === "link" && chunk) {
+      copied(button, await copyText(permalink(chunk)), "link_copied");
+    } else if (action === "copy") {
+      const source = document.getElementById(button.dataset.copy);
+      copied(button, Boolean(source) && await copyText(source.innerText.trim()), "citation_copied");
+    }
+  });
+
+  const sharedPassage = new URLSearchParams(window.location.search).get("passage");
+  if (sharedPassage) {  // once the page has loaded and knows its language
+    const started = Date.now();
+    const wait = setInterval(() => {
+      if (!document.body.dataset.puenteReady && Date.now() - started < 60000) return;
+      clearInterval(wait);
+      openPassage(sharedPassage, "context", null);
+    }, 100);
+  }
+
+  window.puente = {applyLanguage, reveal, revealPending, status, openPassage};
   // Gradio's own words in the likely interface language from the start (the server confirms it), so that its
   // first announcements are not in the browser's language
   const browser = navigator.language || (navigator.languages || [""])[0] || "";
@@ -156,7 +311,8 @@ PAGE_SETUP_JS = """
   applyLanguage(guess || "es");
   return [browser];
 }
-""" % {"words": json.dumps(GRADIO_WORDS, ensure_ascii=False), "prefixes": json.dumps(GRADIO_PREFIXES, ensure_ascii=False)}
+""" % {"words": json.dumps(GRADIO_WORDS, ensure_ascii=False), "prefixes": json.dumps(GRADIO_PREFIXES, ensure_ascii=False),
+       "dialog": json.dumps({key: TEXT[key] for key in DIALOG_WORDS}, ensure_ascii=False)}
 
 APPLY_LANGUAGE_JS = "(lang) => { window.puente?.applyLanguage(lang); return []; }"
 

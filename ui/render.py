@@ -6,12 +6,13 @@ screen reader reads it with the right voice.
 from __future__ import annotations
 
 import itertools
-import re
 from html import escape
 
 from ingest.gazetteer import country_in_english
 from search.lexical import fold
+from search.citation import web_address
 from search.records import Hit
+from search.sources import document_link
 from ui.i18n import is_named_part, part_label, t
 from ui.passage import find_sentence, passage_html, role_mark  # noqa: F401  (find_sentence: re-exported)
 
@@ -20,7 +21,7 @@ _runs = itertools.count(1)  # stamps each rendering so a browser (tests, bench) 
 
 def source_html(source: str) -> str:
     """Gives a source as escaped text, or as a link when it is a plain http(s) address."""
-    if re.fullmatch(r"https?://\S+", source.strip()):
+    if web_address(source):
         url = escape(source.strip())
         return f'<a href="{url}" target="_blank" rel="noopener noreferrer nofollow">{url}</a>'
     return escape(source)
@@ -65,11 +66,13 @@ def _section_names_part(section: str, part: str) -> bool:
     return any(fold(part_label(part, lang)) in heading for lang in ("es", "en"))
 
 
-def card_html(rank: int, hit: Hit, lang: str, *, total: int | None = None, doc_lang: str = "es") -> str:
-    """Gives one result card: its rank, citation, passage with the best sentence marked, and source.
+def card_html(rank: int, hit: Hit, lang: str, *, total: int | None = None, doc_lang: str = "es",
+              has_pdf: bool = False) -> str:
+    """Gives one result card: its rank, citation, passage with the best sentence marked, source, and actions.
 
     The rank is the only measure shown: a raw similarity is not in rank order (the ranking adds the best
-    sentence and the words) and reads as a confidence it is not. doc_lang is the document's language.
+    sentence and the words) and reads as a confidence it is not. doc_lang is the document's language; has_pdf
+    says the app serves the document's original PDF (the card links to it at the passage's page).
     """
     source = (f'<div class="pc-source">{escape(t("source", lang))}: {source_html(hit.source)}</div>'
               if hit.source else "")
@@ -77,7 +80,7 @@ def card_html(rank: int, hit: Hit, lang: str, *, total: int | None = None, doc_l
     doc_lang = escape(doc_lang or "es")
     return (
         f'<article class="pc-card" id="{escape(_card_id(hit.chunk_id))}" data-rank="{rank}" data-doc="{escape(hit.doc_id)}" '
-        f'data-plenary="{escape(hit.plenary or "")}">'
+        f'data-chunk="{escape(hit.chunk_id)}" data-plenary="{escape(hit.plenary or "")}">'
         f'<div class="pc-head"><span class="pc-rank"><span class="pc-sr">{escape(t("rank", lang))} </span>'
         f'{rank}{of_total}</span>'
         f'<div class="pc-cite"><div class="pc-title" lang="{doc_lang}">{escape(hit.title)}</div>'
@@ -85,8 +88,31 @@ def card_html(rank: int, hit: Hit, lang: str, *, total: int | None = None, doc_l
         f'</div>'
         f'<div class="pc-where">{location_html(hit, lang, doc_lang)}{_ocr_mark(hit, lang)}{role_mark(hit.role, lang)}</div>'
         f'<div class="pc-text" lang="{doc_lang}">{passage_html(hit.text, hit.highlight, lang)}</div>'
-        f'{source}</article>'
+        f'{source}{actions_html(hit, lang, has_pdf=has_pdf, which=t("rank", lang) + f" {rank}")}</article>'
     )
+
+
+def actions_html(hit: Hit, lang: str, *, has_pdf: bool = False, which: str = "", context: bool = True) -> str:
+    """Gives a passage's actions: read it in context, cite it, copy its permanent link, open its document (its
+    PDF at the passage's page when the app serves it, else its source when a web address).
+
+    The buttons act through the page's script (ui/page_script.py, by their data-pc-action); which ("Resultado
+    3") names the group of buttons, so that a screen reader tells which card's they are. context=False leaves
+    out "read in context" (the context view itself).
+    """
+    buttons = [("context", "read_context", ' aria-haspopup="dialog"')] if context else []
+    buttons += [("cite", "cite", ' aria-haspopup="dialog"'), ("link", "copy_link", "")]
+    parts = [f'<button type="button" class="pc-action" data-pc-action="{action}"{extra}>'
+             f'{escape(t(key, lang))}</button>' for action, key, extra in buttons]
+    link = document_link(hit, has_pdf=has_pdf)
+    if link:
+        label = (t("open_pdf_page", lang, page=hit.page) if has_pdf and hit.page else
+                 t("open_pdf", lang) if has_pdf else t("open_source", lang))
+        parts.append(f'<a class="pc-action pc-open" href="{escape(link)}" target="_blank" rel="noopener noreferrer">'
+                     f'{escape(label)}<span class="pc-sr"> {escape(t("new_tab", lang))}</span></a>')
+    # one group per card, named by its rank: a screen reader says which card's buttons these are
+    group = f' role="group" aria-label="{escape(which)}"' if which else ""
+    return f'<div class="pc-actions"{group}>{"".join(parts)}</div>'
 
 
 def _ocr_mark(hit: Hit, lang: str) -> str:
@@ -132,7 +158,8 @@ def _card_id(chunk_id: str) -> str:
 def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: bool = False,
                  unknown_terms: list[str] = (), summary: bool = True, filters: str = "",
                  languages: dict[str, str] | None = None, practices: list = (), absent: list[str] = (),
-                 no_practices: list[str] = (), unmentioned: list[str] = ()) -> str:
+                 no_practices: list[str] = (), unmentioned: list[str] = (),
+                 pdfs: set[str] = frozenset()) -> str:
     """Gives the results area: a count naming the query and the active filters, the no-good-match or
     no-results notice, and the cards.
 
@@ -141,7 +168,8 @@ def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: 
     filters as a reader reads them ("Plenaria: IV"); languages gives each document's language by doc_id.
     practices are the records that answer a list question (search.records.PracticeMatch), shown above the
     cards; absent what the question names that the reports do not cover ("VI Plenaria"); no_practices the
-    scope of a practices question for which the reports list none.
+    scope of a practices question for which the reports list none; pdfs the documents whose original PDF the
+    app serves (each card then links to it at its page).
     """
     run = next(_runs)
     with_filters = t("with_filters", lang, filters=filters) if filters else ""
@@ -165,7 +193,8 @@ def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: 
     if practices:
         parts.append(practices_html(list(practices), lang, {hit.chunk_id for hit in hits}))
     languages = languages or {}
-    parts += [card_html(rank, hit, lang, total=len(hits), doc_lang=languages.get(hit.doc_id, "es"))
+    parts += [card_html(rank, hit, lang, total=len(hits), doc_lang=languages.get(hit.doc_id, "es"),
+                        has_pdf=hit.doc_id in pdfs)
               for rank, hit in enumerate(hits, 1)]
     return _wrap(run, len(hits), "".join(parts))
 
@@ -228,6 +257,41 @@ CSS = """
 .pc-links summary {cursor: pointer; color: #1d4ed8; width: fit-content;}
 .dark .pc-links summary {color: #93c5fd;}
 .pc-source {font-size: 0.8em; color: var(--body-text-color-subdued); margin-top: 8px;}
+/* a card's actions (read in context, cite, copy link, open the PDF), and the passage dialog they open */
+.pc-actions {display: flex; flex-wrap: wrap; gap: 6px 8px; margin-top: 10px;}
+.pc-action {font: inherit; font-size: 0.85em; line-height: 1.4; padding: 4px 10px; border-radius: 6px; cursor: pointer;
+            border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary);
+            color: var(--body-text-color); text-decoration: none;}
+.pc-action:hover {border-color: #1d4ed8;}
+a.pc-action {color: #1d4ed8;}
+.dark a.pc-action {color: #93c5fd;}
+.pc-action[data-copied] {border-color: #2f8f46;}
+.pc-dialog {width: min(760px, calc(100vw - 24px)); max-height: calc(100vh - 48px); padding: 0; border-radius: 10px;
+            border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
+            color: var(--body-text-color); overflow: hidden;}
+.pc-dialog[open] {display: flex; flex-direction: column;}
+.pc-dialog::backdrop {background: rgba(15, 23, 42, 0.55);}
+.pc-dialog-head {display: flex; align-items: center; gap: 10px; padding: 10px 16px;
+                 border-bottom: 1px solid var(--border-color-primary);}
+.pc-dialog-head h2 {flex: 1; margin: 0; font-size: 1.1em; font-weight: 600;}
+.pc-dialog-body {overflow-y: auto; padding: 12px 16px 16px; overflow-wrap: anywhere;}
+.pc-context-doc {margin: 0 0 8px; font-size: 0.95em;}
+.pc-context-list {list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 10px;}
+.pc-context-item {padding: 8px 12px; border-left: 3px solid var(--border-color-primary);}
+.pc-context-current {border-left: 5px solid #1d4ed8; background: #eff6ff; border-radius: 0 8px 8px 0;
+                     scroll-margin: 40px;}
+.dark .pc-context-current {background: #172554; border-left-color: #93c5fd;}
+.pc-context-current:focus {outline: 3px solid #1d4ed8; outline-offset: 2px;}
+.pc-context-label {font-weight: 600; font-size: 0.85em; color: #1e40af;}
+.dark .pc-context-label {color: #bfdbfe;}
+.pc-context-item .pc-where {margin: 2px 0 4px;}
+.pc-citation-block h3 {font-size: 1em; font-weight: 600; margin: 4px 0;}
+.pc-citation {margin: 0 0 6px; line-height: 1.5; user-select: all;}
+.pc-cite-hint {font-size: 0.85em; color: var(--body-text-color-subdued); margin: 12px 0 0;}
+@media (max-width: 640px) {
+  .pc-dialog {width: calc(100vw - 8px); max-width: none; max-height: calc(100vh - 16px);}
+  .pc-dialog-body {padding: 10px 12px 14px;}
+}
 .pc-msg {padding: 10px 14px; border-radius: 8px; border: 1px solid var(--border-color-primary);
          scroll-margin-top: 8px;}
 .pc-msg-error {border-color: #d9534f; color: #a12622;}

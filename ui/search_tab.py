@@ -6,12 +6,14 @@ the page waits for nothing a reader did not ask for.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import gradio as gr
 
 from search.filters import as_values
 from search.records import Hit
 from search.searcher import MAX_QUERY_CHARS, SearchError
+from search.sources import original_pdf
 from ui.download import export_button
 from ui.export import write_exports
 from ui.i18n import DEFAULT_LANGUAGE, facet_label, t
@@ -50,6 +52,7 @@ class Shown:
     absent: list[str] = field(default_factory=list)  # what it names that the reports do not cover (Scope.absent)
     no_practices: list[str] = field(default_factory=list)  # the scope of a practices question with no record
     unmentioned: list[str] = field(default_factory=list)  # countries asked about that the closest passages do not name
+    pdfs: set[str] = field(default_factory=set)  # the hits' documents whose original PDF the app serves, by doc_id
 
 
 def query_problem(query: str) -> tuple[str, dict] | None:
@@ -62,10 +65,12 @@ def query_problem(query: str) -> tuple[str, dict] | None:
     return None
 
 
-def find(searcher, query: str, k: int, filters: dict, scope_off: list[str] = ()) -> Shown:
+def find(searcher, query: str, k: int, filters: dict, scope_off: list[str] = (),
+         corpus_dir: Path | None = None) -> Shown:
     """Gives what to show for a query: its hits and the searcher's verdict, or the notice saying why none.
 
-    scope_off: what the question names that the reader took out of its scope (search.scope).
+    scope_off: what the question names that the reader took out of its scope (search.scope); corpus_dir the
+    corpus folder the app serves original PDFs from (None: none served).
     """
     query = (query or "").strip()
     problem = query_problem(query)
@@ -80,7 +85,17 @@ def find(searcher, query: str, k: int, filters: dict, scope_off: list[str] = ())
                  languages=document_languages(searcher, results), practices=list(results.practices),
                  absent=list(results.scope.absent),
                  no_practices=results.scope.named() if results.no_practices else [],
-                 unmentioned=list(results.unmentioned))
+                 unmentioned=list(results.unmentioned),
+                 pdfs=document_files(searcher, results, corpus_dir))
+
+
+def document_files(searcher, hits, corpus_dir: Path | None) -> set[str]:
+    """Gives the doc_ids of the hits whose original PDF is in the corpus folder (served by the app)."""
+    if corpus_dir is None:
+        return set()
+    documents = getattr(getattr(searcher, "data", None), "documents", None) or {}
+    corpus_dir = Path(corpus_dir).resolve()
+    return {doc_id for doc_id in {hit.doc_id for hit in hits} if original_pdf(corpus_dir, documents.get(doc_id))}
 
 
 def document_languages(searcher, hits) -> dict[str, str]:
@@ -113,10 +128,11 @@ def scope_choices(shown: Shown | None, documents: dict, lang: str) -> dict:
 
 
 def export_file(shown: Shown | None, fmt: str) -> str | None:
-    """Gives the path of a new file (fmt "csv" or "json") holding the results shown, or None when there are none."""
+    """Gives the path of a new file (fmt "csv", "json", "ris" or "bib") holding the results shown, or None when
+    there are none."""
     if shown is None or not shown.hits:
         return None
-    return str(write_exports(shown.hits, shown.query, shown.filters, formats=(fmt,))[0])
+    return str(write_exports(shown.hits, shown.query, shown.filters, formats=(fmt,), languages=shown.languages)[0])
 
 
 def draw(shown: Shown | None, lang: str, *, summary: bool = True) -> str:
@@ -130,7 +146,7 @@ def draw(shown: Shown | None, lang: str, *, summary: bool = True) -> str:
                         unknown_terms=shown.unknown_terms, summary=summary,
                         filters=filters_label(shown.filters, lang) if summary else "", languages=shown.languages,
                         practices=shown.practices if summary else [], absent=shown.absent,
-                        no_practices=shown.no_practices, unmentioned=shown.unmentioned)
+                        no_practices=shown.no_practices, unmentioned=shown.unmentioned, pdfs=shown.pdfs)
 
 
 def build_search_tab(page: PageContext) -> None:
@@ -158,6 +174,8 @@ def build_search_tab(page: PageContext) -> None:
         with gr.Row(elem_id="exports", visible=False) as exports:
             csv_export = export_button(t("export_csv", lang0), "export-csv", visible=True)
             json_export = export_button(t("export_json", lang0), "export-json", visible=True)
+            ris_export = export_button(t("export_ris", lang0), "export-ris", visible=True)
+            bib_export = export_button(t("export_bibtex", lang0), "export-bib", visible=True)
         scope_box = gr.CheckboxGroup([], value=[], label=t("scope", lang0), elem_id="scope", visible=False)
         results = gr.HTML(elem_id="results")
         shown = gr.State(None)
@@ -170,6 +188,8 @@ def build_search_tab(page: PageContext) -> None:
     page.relabel(k, lambda lang: gr.update(label=t("k", lang)))
     page.relabel(csv_export.button, lambda lang: gr.update(value=t("export_csv", lang)))
     page.relabel(json_export.button, lambda lang: gr.update(value=t("export_json", lang)))
+    page.relabel(ris_export.button, lambda lang: gr.update(value=t("export_ris", lang)))
+    page.relabel(bib_export.button, lambda lang: gr.update(value=t("export_bibtex", lang)))
     for name, dropdown in zip(FILTERS, filters):
         page.relabel(dropdown, lambda lang, name=name: gr.update(
             label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=page.facet_choices(name, lang)))
@@ -180,7 +200,7 @@ def build_search_tab(page: PageContext) -> None:
         values = dict(plenary=plenary, year=year, part=part, country=country, doc_type=doc_type)
         # as people type them, from the API too: "IV", "iv" or 4; "Chile" or "chile"; one value or a list
         chosen = {name: as_values(values[name]) for name in FILTERS if as_values(values[name])}
-        shown_now = find(page.searcher, query, int(k or DEFAULT_K), chosen, scope_off)
+        shown_now = find(page.searcher, query, int(k or DEFAULT_K), chosen, scope_off, page.corpus_dir)
         return (draw(shown_now, lang), shown_now, gr.update(visible=bool(shown_now.hits)),
                 scope_choices(shown_now, page.searcher.data.documents, lang))
 
@@ -244,3 +264,5 @@ def build_search_tab(page: PageContext) -> None:
                      [shown, page.lang], [scope_box], queue=False, **private)
     csv_export.on_click(lambda now: export_file(now, "csv"), [shown])
     json_export.on_click(lambda now: export_file(now, "json"), [shown])
+    ris_export.on_click(lambda now: export_file(now, "ris"), [shown])
+    bib_export.on_click(lambda now: export_file(now, "bib"), [shown])
