@@ -6,7 +6,7 @@ import re
 from html import unescape
 
 from ingest.practices import PracticeRecord
-from ui.practices_chart import CountryCount, chart_spec, chart_text_html, count_practices
+from ui.practices_chart import CountryCount, chart_spec, chart_text_html, count_practices, count_ticks
 
 
 def record(name, countries, plenary, **fields):
@@ -49,12 +49,13 @@ def test_the_chart_spec_holds_the_counts_in_the_interface_language_and_draws_as_
         assert axis in str(spec["layer"][0]["encoding"]["x"])
         assert spec["usermeta"]["embedOptions"]["renderer"] == "svg"
         assert "7" in spec["description"] and "Chile (3)" in spec["description"]
+        assert spec["title"]["text"] in ("Prácticas por país y plenaria", "Practices by country and plenary")
 
 
 def test_the_text_alternative_sums_up_the_chart_and_lists_every_count_as_a_button():
     counts = count_practices(RECORDS)
     html = unescape(chart_text_html(counts, "en"))
-    assert "The table's 7 practices come from 3 countries" in html and "Chile (3)" in html
+    assert "Practices in the table: 7; countries sharing them: 3" in html and "Chile (3)" in html
     assert "With no country, organisations only: 1." in html
     assert re.search(r'<button type="button" data-country="Panamá" data-plenary="">Panama</button>', html)
     assert 'aria-label="2: practices of Chile, plenary V">2</button>' in html
@@ -62,3 +63,11 @@ def test_the_text_alternative_sums_up_the_chart_and_lists_every_count_as_a_butto
     picked = chart_text_html(counts, "es", {"country": "Panamá", "plenary": "IV"})
     assert "Quitar el filtro del gráfico: Panamá · IV" in picked
     assert chart_text_html(None, "es").count("<button") == 0
+
+
+def test_the_count_axis_marks_whole_practices_only():
+    assert count_ticks(1) == [0, 1]
+    assert count_ticks(12) == list(range(13))
+    assert count_ticks(13) == [0, 2, 4, 6, 8, 10, 12, 14]
+    assert count_ticks(2400)[:3] == [0, 200, 400]
+    assert count_ticks(58) == [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60]

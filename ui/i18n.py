@@ -181,8 +181,8 @@ TEXT: dict[str, dict[str, str]] = {
     "chart_no_plenary": {"es": "Sin plenaria", "en": "No plenary"},
     "chart_total": {"es": "Total", "en": "Total"},
     "chart_summary": {
-        "es": "Las {records} prácticas de la tabla vienen de {countries} países; los que más comparten: {top}.",
-        "en": "The table's {records} practices come from {countries} countries; those sharing most: {top}.",
+        "es": "Prácticas en la tabla: {records}; países que las comparten: {countries}; los que más: {top}.",
+        "en": "Practices in the table: {records}; countries sharing them: {countries}; those sharing most: {top}.",
     },
     "chart_without_country": {
         "es": "Sin país, solo organizaciones: {n}.",

@@ -95,33 +95,55 @@ def build_chart(counts: PracticeCounts, lang: str):
     import altair as alt  # ~0.5 s the first time: only once the Practices tab draws its chart
 
     labels = {c: country_label(c, lang) for c, _ in counts.totals}
-    plenaries = [plenary_label(p, lang) for p in counts.plenaries]
     axis_title, legend_title = t("chart_axis", lang), t("chart_legend", lang)
     rows = [{"value": cell.country, "country": labels[cell.country], "plenary": cell.plenary,
              "plenary_label": plenary_label(cell.plenary, lang), "rank": counts.plenaries.index(cell.plenary),
-             "count": cell.count} for cell in counts.cells]
-    totals = [{"value": c, "country": labels[c], "plenary": "", "total": n} for c, n in counts.totals]
+             "count": cell.count, "aria": cell_label(cell, lang)} for cell in counts.cells]
+    totals = [{"value": c, "country": labels[c], "plenary": "", "total": n,
+               "aria": f"{labels[c]}, {t('chart_total', lang).lower()}: {n}"} for c, n in counts.totals]
     y = alt.Y("country:N", sort=[labels[c] for c, _ in counts.totals], title=None,
               axis=alt.Axis(labelLimit=150, labelFontSize=12, ticks=False, domain=False))
+
+    ticks = count_ticks(counts.totals[0][1])
+
+    def x(field):  # both layers share one count axis: whole practices only (Vega would mark halves), from zero
+        return alt.X(f"{field}:Q", stack="zero" if field == "count" else None, title=axis_title,
+                     scale=alt.Scale(domain=[0, ticks[-1]]), axis=alt.Axis(values=ticks, format="d", labelFlush=False))
+
+    plenaries = [plenary_label(p, lang) for p in counts.plenaries]
     bars = alt.Chart(alt.Data(values=rows)).mark_bar(cursor="pointer").encode(
-        y=y,
-        x=alt.X("count:Q", stack="zero", title=axis_title,
-                axis=alt.Axis(tickMinStep=1, format="d", grid=True, labelFlush=False)),
+        y=y, x=x("count"),
         color=alt.Color("plenary_label:N", title=legend_title,
                         scale=alt.Scale(domain=plenaries, range=list(PLENARY_COLOURS[:len(plenaries)])),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", labelFontSize=12, titleFontSize=12)),
         order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("country:N", title=t("practices_country", lang)),
                  alt.Tooltip("plenary_label:N", title=legend_title),
                  alt.Tooltip("count:Q", title=axis_title)],
+        description="aria:N",  # what a screen reader says of a bar (Vega-Lite would list raw field names)
     )
     ends = alt.Chart(alt.Data(values=totals)).mark_text(align="left", dx=4, fontSize=12, cursor="pointer").encode(
-        y=y, x=alt.X("total:Q"), text=alt.Text("total:Q"), color=alt.value("#1e293b"))
+        y=y, x=x("total"), text=alt.Text("total:Q"), color=alt.value("#1e293b"), description="aria:N")
     return alt.layer(bars, ends).properties(
+        title=alt.TitleParams(t("chart_label", lang), anchor="start", fontSize=14, fontWeight="bold"),
         width="container", height=alt.Step(BAR_STEP), description=summary_sentence(counts, lang),
         # the page reads a clicked bar's data from the drawing, which only an SVG drawing keeps per bar
         usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
-    ).configure_view(stroke=None).configure_axis(labelColor="#1e293b", titleColor="#1e293b")
+    ).configure_view(stroke=None).configure_axis(labelColor="#1e293b", titleColor="#1e293b", titleFontSize=12)
+
+
+def count_ticks(most: int) -> list[int]:
+    """Gives the count axis's ticks up to the longest bar: whole numbers, at most about a dozen of them."""
+    step = 1
+    while most / step > 12:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2  # 1, 2, 5, 10, 20, 50, 100...
+    return list(range(0, step * -(-most // step) + 1, step))
+
+
+def cell_label(cell: CountryCount, lang: str) -> str:
+    """Gives one bar segment in words ("2: practices of Chile, plenary V")."""
+    at = f'{t("chart_legend", lang).lower()} {cell.plenary}' if cell.plenary else t("chart_no_plenary", lang).lower()
+    return t("chart_cell", lang, n=cell.count, country=country_label(cell.country, lang), plenary=at)
 
 
 # -- the text beside the chart: its summary, the filter it set, its data as a table of buttons ---------------
@@ -159,8 +181,7 @@ def _data_table(counts: PracticeCounts, lang: str) -> str:
             if not n:
                 cells.append("<td>0</td>")
                 continue
-            at = f'{t("chart_legend", lang).lower()} {plenary}' if plenary else t("chart_no_plenary", lang).lower()
-            label = escape(t("chart_cell", lang, n=n, country=country_label(country, lang), plenary=at), quote=True)
+            label = escape(cell_label(CountryCount(country, plenary, n), lang), quote=True)
             cells.append(f'<td><button type="button" data-country="{value}" data-plenary="{escape(plenary, quote=True)}"'
                          f' aria-label="{label}">{n}</button></td>')
         rows.append(f'<tr><th scope="row"><button type="button" data-country="{value}" data-plenary="">{name}'
@@ -196,7 +217,12 @@ if (!window.puenteChartListening) {
 }
 """
 
+# The page's CSS for the chart (app.py adds it to ui.render.CSS). Gradio centres an altair chart in a flex box,
+# where a chart as wide as its container measures nothing: the drawing takes the box's whole width instead.
 CHART_CSS = """
+#practices-chart .altair.layout {align-items: stretch;}
+#practices-chart .vega-embed {width: 100%;}
+#practices-chart-text .html-container {padding: 0;}
 .pc-chart-summary {margin: 0 0 6px;}
 .pc-chart-clear {border: 1px solid var(--button-primary-background-fill); color: var(--button-primary-background-fill);
   background: var(--background-fill-primary); border-radius: 999px; padding: 4px 12px; margin: 0 0 6px;
