@@ -2,6 +2,9 @@
 session, or ranked by meaning against a topic; CSV/JSON export; a shareable address
 (?tab=practices&q=...&country=Chile).
 
+Above the table, the same records counted by country and plenary as a chart (ui/practices_chart.py), drawn when
+the tab is opened; clicking a bar filters the table.
+
 The records come from a search.practices.PracticeFinder over the generation the page's searcher serves
 (PageContext.practice_finder), so a re-index shows up here too. The table holds plain text cells: a
 record's name is never read as HTML or Markdown. On a phone the same records show as cards (a table of seven
@@ -24,7 +27,7 @@ from ui.export import write_practice_exports
 from ui.i18n import DEFAULT_LANGUAGE, country_label, facet_sort_key, part_label, t
 from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
 from ui.page_script import pending_js, reveal_js
-from ui.practices_chart import CHART_JS, chart_text_html, count_practices
+from ui.practices_chart import CHART_JS, build_chart, chart_text_html, count_practices
 from ui.render import message_html
 from ui.share import PRACTICES_URL_JS, read_shared_practices, shared_tab
 
@@ -242,8 +245,6 @@ def build_practices_tab(page: PageContext) -> None:
         chosen = picked_now["set"] if picked_now else None
         if counts is None or not counts.totals:
             return gr.update(visible=False, value=None), chart_text_html(None, lang), True
-        from ui.practices_chart import build_chart
-
         return gr.update(visible=True, value=build_chart(counts, lang)), chart_text_html(counts, lang, chosen), True
 
     def redraw_chart(shown_now, picked_now, drawn_now, lang):
