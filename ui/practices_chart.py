@@ -218,10 +218,12 @@ if (!window.puenteChartListening) {
 """
 
 # The page's CSS for the chart (app.py adds it to ui.render.CSS). Gradio centres an altair chart in a flex box,
-# where a chart as wide as its container measures nothing: the drawing takes the box's whole width instead.
+# where a chart as wide as its container measures nothing: the drawing takes the box's whole width instead. While
+# Gradio loads Vega (the first chart of a page), it shows a placeholder whose aria-label axe rejects: hidden.
 CHART_CSS = """
 #practices-chart .altair.layout {align-items: stretch;}
 #practices-chart .vega-embed {width: 100%;}
+#practices-chart .empty {display: none;}
 #practices-chart-text .html-container {padding: 0;}
 .pc-chart-summary {margin: 0 0 6px;}
 .pc-chart-clear {border: 1px solid var(--button-primary-background-fill); color: var(--button-primary-background-fill);
