@@ -27,6 +27,7 @@ from ui.admin_tab import build_admin_tab
 from ui.compare_tab import build_compare_tab
 from ui.i18n import DEFAULT_LANGUAGE, choose_language, t
 from ui.page import PageContext
+from ui.practices_chart import CHART_CSS
 from ui.practices_tab import build_practices_tab
 from ui.render import CSS
 from ui.search_tab import build_search_tab
@@ -176,7 +177,7 @@ def main() -> int:
     # The page and the JSON API (server/) on one server, behind the same guards.
     site = build_site(demo, searcher, corpus_dir=corpus_dir, gate=gate, settings=settings,
                       max_upload_mb=admin.max_upload_mb if admin else 0, concurrency_id=SEARCH_CONCURRENCY_ID,
-                      css=CSS, theme=theme(), max_file_size=f"{admin.max_upload_mb}mb" if admin else MAX_FILE_SIZE,
+                      css=CSS + CHART_CSS, theme=theme(), max_file_size=f"{admin.max_upload_mb}mb" if admin else MAX_FILE_SIZE,
                       footer_links=["api"], show_error=False,
                       i18n=gr.I18n(**GRADIO_TRANSLATIONS))
     print(f"Serving on http://127.0.0.1:{port} (the JSON API's description: /docs)", flush=True)

@@ -215,6 +215,33 @@ TEXT: dict[str, dict[str, str]] = {
     "col_session": {"es": "Sesión", "en": "Session"},
     "col_page": {"es": "Página", "en": "Page"},
     "col_rank": {"es": "N.º", "en": "No."},
+    # Practices at a glance (ui/practices_chart.py)
+    "chart_label": {"es": "Prácticas por país y plenaria", "en": "Practices by country and plenary"},
+    "chart_axis": {"es": "Prácticas", "en": "Practices"},
+    "chart_legend": {"es": "Plenaria", "en": "Plenary"},
+    "chart_no_plenary": {"es": "Sin plenaria", "en": "No plenary"},
+    "chart_total": {"es": "Total", "en": "Total"},
+    "chart_summary": {
+        "es": "Prácticas en la tabla: {records}; países que las comparten: {countries}; los que más: {top}.",
+        "en": "Practices in the table: {records}; countries sharing them: {countries}; those sharing most: {top}.",
+    },
+    "chart_without_country": {
+        "es": "Sin país, solo organizaciones: {n}.",
+        "en": "With no country, organisations only: {n}.",
+    },
+    "chart_hint": {
+        "es": "Pulse una barra, o un país de los datos del gráfico, para filtrar la tabla.",
+        "en": "Click a bar, or a country in the chart's data, to filter the table.",
+    },
+    "chart_clear": {"es": "Quitar el filtro del gráfico: {what}", "en": "Remove the chart's filter: {what}"},
+    "chart_data": {"es": "Datos del gráfico", "en": "Chart data"},
+    "chart_data_caption": {
+        "es": "Prácticas por país y plenaria (una práctica de varios países cuenta para cada uno). "
+              "Pulse un país o una cifra para filtrar la tabla.",
+        "en": "Practices by country and plenary (a practice shared by several countries counts for each). "
+              "Click a country or a number to filter the table.",
+    },
+    "chart_cell": {"es": "{n}: prácticas de {country}, {plenary}", "en": "{n}: practices of {country}, {plenary}"},
     # Admin tab
     "tab_admin": {"es": "Administración", "en": "Administration"},
     "admin_help": {

@@ -2,6 +2,9 @@
 session, or ranked by meaning against a topic; CSV/JSON export; a shareable address
 (?tab=practices&q=...&country=Chile).
 
+Above the table, the same records counted by country and plenary as a chart (ui/practices_chart.py), drawn when
+the tab is opened; clicking a bar filters the table.
+
 The records come from a search.practices.PracticeFinder over the generation the page's searcher serves
 (PageContext.practice_finder), so a re-index shows up here too. The table holds plain text cells: a
 record's name is never read as HTML or Markdown. On a phone the same records show as cards (a table of seven
@@ -16,6 +19,7 @@ from html import escape
 import gradio as gr
 import pandas as pd
 
+from ingest.gazetteer import fold
 from search.filters import as_values
 from search.searcher import SearchError
 from ui.download import export_button
@@ -23,6 +27,7 @@ from ui.export import write_practice_exports
 from ui.i18n import DEFAULT_LANGUAGE, country_label, facet_sort_key, part_label, t
 from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
 from ui.page_script import pending_js, reveal_js
+from ui.practices_chart import CHART_JS, build_chart, chart_text_html, count_practices
 from ui.render import message_html
 from ui.share import PRACTICES_URL_JS, read_shared_practices, shared_tab
 
@@ -145,6 +150,12 @@ def draw_count(shown: PracticesShown | None, lang: str) -> str:
     return f'<div class="pc-practices-count" data-run="{run}" data-count="{count}">{inner}</div>'
 
 
+def _known(finder, name: str, value) -> str | None:
+    """Gives the value among the records' own for a clicked bar (browser data: never trusted), or None."""
+    folded = fold(str(value or ""))
+    return next((v for v in finder.values(name) if fold(v) == folded), None) if folded else None
+
+
 def build_practices_tab(page: PageContext) -> None:
     """Builds the Practices tab inside the current gr.Tabs and wires its events."""
     lang0 = DEFAULT_LANGUAGE
@@ -164,10 +175,16 @@ def build_practices_tab(page: PageContext) -> None:
             count = gr.HTML(elem_id="practices-count")
             csv_export = export_button(t("export_csv", lang0), "practices-csv")
             json_export = export_button(t("export_json", lang0), "practices-json")
+        # Practices at a glance: drawn when the tab is opened (ui/practices_chart.py), never at page load
+        chart_text = gr.HTML(chart_text_html(None, lang0), elem_id="practices-chart-text", js_on_load=CHART_JS)
+        chart = gr.Plot(label=t("chart_label", lang0), show_label=False, visible=False, elem_id="practices-chart")
         table = gr.Dataframe(interactive=False, wrap=True, max_height=620, elem_id="practices-table",
                              column_widths=_WIDTHS[len(COLUMNS)])
         cards = gr.HTML(elem_id="practices-cards")
         shown = gr.State(None)
+        # what a bar set ({"country": "Chile", "plenary": "IV"}) and the filters it replaced, to put them back
+        picked = gr.State(None)
+        drawn = gr.State(False)  # the chart has been drawn once: redraw it on a language switch
 
     finder = page.practice_finder
 
@@ -181,6 +198,7 @@ def build_practices_tab(page: PageContext) -> None:
     page.relabel(button, lambda lang: gr.update(value=t("practices_button", lang)))
     page.relabel(csv_export.button, lambda lang: gr.update(value=t("export_csv", lang)))
     page.relabel(json_export.button, lambda lang: gr.update(value=t("export_json", lang)))
+    page.relabel(chart, lambda lang: gr.update(label=t("chart_label", lang)))
     for name, dropdown in zip(FILTERS, filters):
         page.relabel(dropdown, lambda lang, name=name: gr.update(
             label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=_choices(name, lang)))
@@ -220,22 +238,78 @@ def build_practices_tab(page: PageContext) -> None:
             return gr.update(), gr.update(), gr.update()
         return draw_table(shown_now, lang), draw_count(shown_now, lang), draw_cards(shown_now, lang)
 
+    def draw_chart(shown_now, picked_now, lang):
+        """Gives the chart, its text and True (drawn): the records in the table by country and plenary."""
+        matches = shown_now.matches if shown_now else []
+        counts = count_practices([match.record for match in matches]) if matches else None
+        chosen = picked_now["set"] if picked_now else None
+        if counts is None or not counts.totals:
+            return gr.update(visible=False, value=None), chart_text_html(None, lang), True
+        return gr.update(visible=True, value=build_chart(counts, lang)), chart_text_html(counts, lang, chosen), True
+
+    def redraw_chart(shown_now, picked_now, drawn_now, lang):
+        if not drawn_now:  # not opened yet: the chart waits for the tab
+            return gr.update(), gr.update(), drawn_now
+        return draw_chart(shown_now, picked_now, lang)
+
+    def pick(query, country, plenary, part, picked_now, lang, evt: gr.EventData):
+        """Gives the filters, the table and what to put back for a bar (or a data-table button) clicked: that
+        country, and that plenary when the click names one; {"clear": true} puts back the filters it replaced."""
+        data = getattr(evt, "_data", None) or {}
+        source = finder()
+        if data.get("clear"):
+            before = picked_now["before"] if picked_now else {"country": country, "plenary": plenary}
+            country, plenary, picked_now = before["country"], before["plenary"], None
+        else:
+            chosen = _known(source, "country", data.get("country"))
+            if chosen is None:  # not a value the records hold: nothing to filter by
+                return (*(gr.update() for _ in range(2 + len(outputs))), picked_now)
+            before = picked_now["before"] if picked_now else {"country": as_values(country),
+                                                              "plenary": as_values(plenary)}
+            segment = _known(source, "plenary", data.get("plenary")) or ""
+            country, plenary = [chosen], ([segment] if segment else before["plenary"])
+            picked_now = {"before": before, "set": {"country": chosen, "plenary": segment}}
+        chosen_filters = dict(zip(FILTERS, (country, plenary, part)))
+        return (gr.update(value=country), gr.update(value=plenary),
+                *show(find_practices(source, query, chosen_filters), lang), picked_now)
+
     inputs = [topic, *filters, page.lang]
     outputs = [table, count, cards, shown, csv_export.button, json_export.button]
+    # hidden progress: the chart's text is not greyed out while the chart is drawn (nor caught so by axe)
+    charted = dict(fn=draw_chart, inputs=[shown, picked, page.lang], outputs=[chart, chart_text, drawn],
+                   show_progress="hidden", api_visibility="private")
     events = dict(fn=run, inputs=inputs, outputs=outputs,
                   concurrency_limit=SEARCH_CONCURRENCY, concurrency_id=SEARCH_CONCURRENCY_ID)
     private = dict(api_visibility="private")
     searching = dict(events, js=pending_js("#practices-count", len(inputs)))
+    forget = dict(fn=lambda: None, inputs=None, outputs=[picked], queue=False, api_visibility="private")
     for searched in (button.click(**searching, api_name="practices"), topic.submit(**searching, **private)):
         searched.then(None, inputs, None, js=PRACTICES_URL_JS).then(None, None, None,
                                                                     js=reveal_js("#practices-cards", "#practices-count"))
+        searched.then(**charted)
         page.refresh_banner(searched)
     for dropdown in filters:
         changed = dropdown.input(**events, **private)
         changed.then(None, inputs, None, js=PRACTICES_URL_JS)
+        changed.then(**forget).then(**charted)  # filters chosen by hand: the chart's filter is theirs now
         page.refresh_banner(changed)
+    picked_bar = chart_text.click(pick, [topic, *filters, picked, page.lang], [filters[0], filters[1], *outputs, picked],
+                                  concurrency_limit=SEARCH_CONCURRENCY, concurrency_id=SEARCH_CONCURRENCY_ID, **private)
+    picked_bar.then(**charted).then(None, inputs, None, js=PRACTICES_URL_JS)
+    page.refresh_banner(picked_bar)
     tab.select(None, inputs, None, js=PRACTICES_URL_JS)
+    tab.select(**charted)
     page.lang.change(redraw, [shown, page.lang], [table, count, cards], queue=False, **private)
+    page.lang.change(redraw_chart, [shown, picked, drawn, page.lang], [chart, chart_text, drawn],
+                     show_progress="hidden", **private)
     page.on_load(first_view, [], [topic, *filters, *outputs, page.tabs])
+
+    def first_chart(lang, shown_now, picked_now, request: gr.Request):
+        """Draws the chart after the first view when a shared address opened the Practices tab."""
+        if shared_tab(request.query_params if request else {}) != "practices":
+            return gr.update(), gr.update(), gr.update()
+        return draw_chart(shown_now, picked_now, lang)
+
+    page.on_load(first_chart, [shown, picked], [chart, chart_text, drawn])
     csv_export.on_click(lambda now: practices_export_file(now, "csv"), [shown])
     json_export.on_click(lambda now: practices_export_file(now, "json"), [shown])
