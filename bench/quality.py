@@ -31,6 +31,8 @@ SUITES = (
     ("reports: held-out 6-9 (blind, paired)", "reports", REPORT_BLIND, DATA / "negatives.jsonl"),
     ("reports: development", "reports", (DATA / "dev.jsonl",), None),
     ("reports: researchers' questions (development)", "reports", (DATA / "research_dev.jsonl",), None),
+    # written blind by someone who had seen neither the code nor its results; read once, after the last change
+    ("reports: researchers' questions (blind)", "reports", (DATA / "research_blind.jsonl",), None),
     ("new documents: tuning set", "tune", (DATA / "docs_tune.jsonl",), DATA / "docs_tune_negatives.jsonl"),
     ("new documents: three laws (first blind set)", "laws", (DATA / "laws_blind.jsonl",),
      DATA / "laws_blind_negatives.jsonl"),

@@ -76,3 +76,27 @@ def test_no_good_match_fires_on_questions_the_reports_do_not_answer(searcher):
     false_alarms = sum(searcher.search(q["query"], k=1).no_good_match for q in answerable)
     assert flagged >= 0.7 * len(negatives)
     assert false_alarms <= 0.15 * len(answerable)
+
+
+RESEARCH_DEV = DEV_QUERIES.parent / "research_dev.jsonl"  # researchers' questions, with answer items (tuning)
+UNANSWERABLE = DEV_QUERIES.parent / "unanswerable_reports.jsonl"  # near misses the reports do not answer
+CONTROLS = DEV_QUERIES.parent / "answerable_controls.jsonl"  # phrased like them, answered by the reports
+
+
+def test_researchers_lists_and_questions_across_plenaries_keep_their_measured_quality(searcher):
+    # measured with `python -m bench.quality`: list hit@5 0.867, items@10 0.833; cross-plenary 0.950; all 0.910
+    queries = [q for q in load_queries(RESEARCH_DEV) if q.get("style") != "unanswerable"]
+    styles = evaluate(searcher, queries, modes=("hybrid",), by="style")["hybrid"]
+    assert styles["list"].hit5 >= 0.83 and styles["list"].items10 >= 0.80
+    assert styles["cross-plenary"].hit5 >= 0.90
+    assert styles["all"].hit5 >= 0.88
+
+
+def test_no_good_match_fires_on_near_misses_and_rarely_on_their_answerable_neighbours(searcher):
+    # measured with `python -m bench.no_match` (reports): see the README's no-good-match table
+    unanswerable = load_queries(UNANSWERABLE)
+    answerable = load_queries(CONTROLS) + [q for q in load_queries(RESEARCH_DEV) if q.get("style") != "unanswerable"]
+    flagged = sum(searcher.search(q["query"], k=1).no_good_match for q in unanswerable)
+    false_alarms = sum(searcher.search(q["query"], k=1).no_good_match for q in answerable)
+    assert flagged >= 0.40 * len(unanswerable)
+    assert false_alarms <= 0.06 * len(answerable)
