@@ -30,8 +30,9 @@ def split(collection: str) -> tuple[list[dict], list[dict]]:
 
     answerable_files, unanswerable_files = SETS[collection]
     answerable = [q for name in answerable_files for q in load_queries(DATA / name) if q.get("style") != "unanswerable"]
+    # a negatives file's lines carry no style: all of them are unanswerable
     unanswerable = [q for name in unanswerable_files for q in load_queries(DATA / name)
-                    if name.startswith(("negatives", "docs_tune_neg", "laws_blind")) or q.get("style") == "unanswerable"]
+                    if q.get("style", "unanswerable") == "unanswerable"]
     return answerable, unanswerable
 
 

@@ -376,14 +376,15 @@ class Searcher:
         else:
             floor, floor_unknown = settings.weak_below_en, settings.weak_with_unknown_name_below_en
         weak = top_meaning < floor or (bool(unknown) and top_meaning < floor_unknown)
-        nearest = best if len(best) >= settings.country_in_nearest else self._without_repeats(order, settings.country_in_nearest)
+        many = settings.country_in_nearest
+        nearest = best if len(best) >= many else self._without_repeats(order, many)
         in_records = {c for match in practices for c in match.record.countries}
-        unmentioned = self._unmentioned([c for c in scope.countries if c not in in_records],
-                                        nearest[: settings.country_in_nearest])
+        unmentioned = self._unmentioned([c for c in scope.countries if c not in in_records], nearest[:many])
         # a list of practices whose scope (a country, a plenary) holds no record: the reports list none
         no_practices = bool(intent.wants_practices and not practices and self.data.practices and scope)
         return Results([self._hit(i, query_vector, by_id[i]) for i in best],
-                       no_good_match=weak or bool(scope.absent) or no_practices or bool(unmentioned), language=language,
+                       no_good_match=weak or bool(scope.absent) or no_practices or bool(unmentioned),
+                       language=language,
                        unknown_terms=unknown, scope=scope, best_meaning=top_meaning, practices=practices,
                        intent=intent, no_practices=no_practices, unmentioned=unmentioned)
 
