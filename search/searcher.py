@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +130,14 @@ def top_ids(scores: np.ndarray, n: int) -> np.ndarray:
         return np.argsort(-scores, kind="stable")
     part = np.argpartition(-scores, n)[:n]
     return part[np.argsort(-scores[part], kind="stable")]
+
+
+@lru_cache(maxsize=4096)
+def _countries_in_heading(section: str, title: str) -> frozenset[str]:
+    """Gives the countries a passage's section heading and document title name (few distinct ones: cached)."""
+    from ingest.gazetteer import countries_named
+
+    return frozenset(countries_named(f"{section} {title}"))
 
 
 class Results(list):
@@ -278,7 +286,7 @@ class Searcher:
                 best[j] = float(np.max(self.data.sentence_vectors[start:end] @ query_vector))
         return best
 
-    def unknown_terms(self, query: str) -> list[str]:
+    def unknown_terms(self, query: str, language: str | None = None) -> list[str]:
         """Gives the names, acronyms and numbers of a query that no passage contains ("Costa Rica" as one name;
         a country by any of its names: "Mexico", "mexicano")."""
         from ingest.gazetteer import countries_meant
@@ -290,7 +298,8 @@ class Searcher:
             if self.lexical.knows(analyse(spelled)):
                 continue
             # an English name the passages write in Spanish ("Human Mobility Observatory"): known by its glossary terms
-            spanish = default_glossary().translate(name).text if detect_language(query) == "en" else ""
+            english = (language or detect_language(query)) == "en"
+            spanish = default_glossary().translate(name).text if english else ""
             if not (spanish and self.lexical.knows(analyse(spanish))):
                 unknown.append(name)
         return unknown
@@ -369,7 +378,7 @@ class Searcher:
         by_id = dict(zip(candidates.tolist(), score.tolist()))
         best = (self._both_plenaries(order, k) if intent.across_plenaries and mode == "hybrid"
                 else self._without_repeats(order, k))
-        unknown = self.unknown_terms(query)
+        unknown = self.unknown_terms(query, language)
         top_meaning = float(meaning.max())
         if language == "es":
             floor, floor_unknown = settings.weak_below_es, settings.weak_with_unknown_name_below_es
@@ -389,16 +398,15 @@ class Searcher:
                        intent=intent, no_practices=no_practices, unmentioned=unmentioned)
 
     def _unmentioned(self, countries: list[str], ids: list[int]) -> list[str]:
-        """Gives the countries that none of the passages ids names, in its text, section or title, or is of."""
-        from ingest.gazetteer import countries_named
-
+        """Gives the countries that none of the passages ids names, in its text (Chunk.countries, read at ingest),
+        section or title, or is of."""
         if not countries or not ids:
             return []
         named = set()
         for i in ids:
             chunk = self.data.chunks[i]
             doc = self.data.documents.get(chunk.doc_id)
-            named |= set(countries_named(" ".join(filter(None, [chunk.text, chunk.section, doc and doc.title]))))
+            named |= set(chunk.countries) | _countries_in_heading(chunk.section or "", doc.title if doc else "")
             if doc is not None and doc.country:
                 named.add(doc.country)
         return [c for c in countries if c not in named]

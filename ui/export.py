@@ -27,7 +27,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 FORMATS = ("csv", "json")
-REFERENCE_FORMATS = ("ris", "bib")  # passages only: a practice record is no reference of its own
 _EXPORT_DIR: Path | None = None
 KEEP_EXPORTS_SECONDS = 3600  # an export is downloaded right after it is made; older ones are removed
 

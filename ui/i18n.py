@@ -157,8 +157,6 @@ TEXT: dict[str, dict[str, str]] = {
     "cite_title": {"es": "Citar este pasaje", "en": "Cite this passage"},
     "close": {"es": "Cerrar", "en": "Close"},
     "this_passage": {"es": "Pasaje citado", "en": "The passage cited"},
-    "context_before": {"es": "Lo que lo precede", "en": "What comes before"},
-    "context_after": {"es": "Lo que sigue", "en": "What comes after"},
     "copy_style": {"es": "Copiar la cita {style}", "en": "Copy the {style} citation"},
     "copied": {"es": "Copiado", "en": "Copied"},
     "link_copied": {"es": "Enlace copiado al portapapeles.", "en": "Link copied to the clipboard."},

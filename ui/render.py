@@ -14,7 +14,7 @@ from search.citation import web_address
 from search.records import Hit
 from search.sources import document_link
 from ui.i18n import is_named_part, part_label, t
-from ui.passage import find_sentence, passage_html, role_mark  # noqa: F401  (find_sentence: re-exported)
+from ui.passage import passage_html, role_mark
 
 _runs = itertools.count(1)  # stamps each rendering so a browser (tests, bench) can tell new results from old
 
@@ -34,11 +34,6 @@ def plenary_line(hit: Hit, lang: str) -> str:
     if not parts and hit.country:  # a law or agency report: whose it is
         parts.append(country_in_english(hit.country) if lang == "en" else hit.country)
     return " · ".join(parts)
-
-
-def location_line(hit: Hit, lang: str) -> str:
-    """Gives "Section: ... · Session 3 · p. 4", or for a law "art. 111 · Section: Título ... · p. 43" (plain text)."""
-    return " · ".join(label + text for label, text, _ in _location_parts(hit, lang))
 
 
 def location_html(hit: Hit, lang: str, doc_lang: str) -> str:
@@ -126,9 +121,6 @@ def _ocr_mark(hit: Hit, lang: str) -> str:
 def practices_html(practices: list, lang: str, shown_ids: set[str]) -> str:
     """Gives the good-practice records that answer a list question as a compact table above the passages:
     practice, countries, session, plenary, page; a record whose passage is among the cards links to it."""
-    from ingest.gazetteer import country_in_english
-    from ui.i18n import part_label
-
     heads = "".join(f'<th scope="col">{escape(t(key, lang))}</th>'
                     for key in ("col_practice", "col_countries", "col_session", "col_plenary", "col_page"))
     rows = []
