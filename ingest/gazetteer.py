@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def fold(text: str) -> str:
@@ -355,3 +356,34 @@ def organisation(key: str) -> Organisation:
 def country_in_english(name: str) -> str:
     """Return the English name of a canonical (Spanish) country name."""
     return ENGLISH_NAMES.get(name, name)
+
+
+# Country names that are also everyday names of something else in the questions' capitals (a US state, a
+# first name, a Spanish city): never read as countries by world_country.
+_WORLD_NAMES_NOT_COUNTRIES = {"georgia", "jersey", "jordan", "chad", "granada", "guernsey", "niger", "man"}
+
+
+@lru_cache(maxsize=1)
+def _world_names() -> dict[str, str]:
+    """Gives every country of ISO 3166-1 (pycountry) by its folded English and Spanish names, short and common
+    ("Bolivia" for "Bolivia, Plurinational State of"), -> its Spanish name."""
+    import gettext
+
+    import pycountry
+
+    spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True).gettext
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        in_spanish = spanish(country.name).split(",")[0].strip()
+        for name in (country.name, getattr(country, "common_name", ""), spanish(country.name)):
+            for form in {name, name.split(",")[0]}:
+                key = " ".join(fold(form).split())
+                if key and key not in _WORLD_NAMES_NOT_COUNTRIES:
+                    names.setdefault(key, in_spanish)
+    return names
+
+
+def world_country(name: str) -> str | None:
+    """Return the Spanish name of the country of the world a name is ("Cuba", "Spain", "Haití"; any member too),
+    None for anything else."""
+    return _world_names().get(" ".join(fold(name).split()))

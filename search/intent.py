@@ -69,3 +69,27 @@ def read_intent(query: str, *, plenaries_named: int = 0) -> Intent:
     wants_list = across or shared or bool(_LIST_WORDS.search(folded)) or _asks_plural(folded)
     practices = bool(_GOOD_PRACTICES.search(folded)) and (wants_list or shared)
     return Intent(wants_list=wants_list, wants_practices=practices, across_plenaries=across)
+
+
+# Words after which a country is where something happens or one of several ("asilo en Canadá", "to Italy",
+# "Spain or Portugal"), not who acts; "la delegación de Cuba" and "the government of Cuba" act.
+_PLACE_BEFORE = {"en", "a", "al", "de", "del", "desde", "hacia", "para", "por", "entre", "in", "to", "from", "at",
+                 "of", "for", "into", "via", "o", "y", "u", "e", "or", "and", "ni"}
+_ACTOR_BEFORE = ("delegacion de", "delegacion del", "gobierno de", "gobierno del", "delegation of", "government of")
+
+
+def names_as_place(question: str, name: str) -> bool:
+    """Tells whether a question names a country as a place or one of several ("me ofrecen residencia en Canadá",
+    "Spain or Portugal"), rather than as the one that acts or owns ("¿Qué dijo Cuba?", "Cuba's position", "la
+    delegación de Cuba"). False when the name is not in the question."""
+    folded, wanted = " ".join(fold(question).split()), " ".join(fold(name).split())
+    match = re.search(r"(?<![a-z0-9])" + re.escape(wanted) + r"(?![a-z0-9])", folded)
+    if not match:
+        return False
+    before = folded[: match.start()].rstrip()
+    if before.endswith(","):
+        return True
+    if before.endswith(_ACTOR_BEFORE):
+        return False
+    words = re.findall(r"[a-z]+", before)
+    return bool(words) and words[-1] in _PLACE_BEFORE

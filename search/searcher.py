@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 
 from index import store
+from ingest.gazetteer import world_country
 from index.build import law_titles, passage_texts
 from search.filters import canonical_value
 from search.filters import field_name as filter_field
 from search.expansion import AcronymExpander, learn_acronyms
 from search.glossary import default_glossary
 from search.wordmap import LazyWordMap
-from search.intent import Intent, read_intent
+from search.intent import Intent, names_as_place, read_intent
 from search.lexical import LexicalIndex, analyse, detect_language, fold, language_neutral_terms, names_in, stemmer
 from search.scope import Scope, ScopeReader
 from search.query import MAX_QUERY_CHARS, QueryError, clean_query
@@ -294,7 +295,7 @@ class Searcher:
         unknown = []
         for name in names_in(query):
             countries = countries_meant(name)
-            spelled = " ".join(countries) if countries else name
+            spelled = " ".join(countries) if countries else (world_country(name) or name)
             if self.lexical.knows(analyse(spelled)):
                 continue
             # an English name the passages write in Spanish ("Human Mobility Observatory"): known by its glossary terms
@@ -389,6 +390,9 @@ class Searcher:
         nearest = best if len(best) >= many else self._without_repeats(order, many)
         in_records = {c for match in practices for c in match.record.countries}
         unmentioned = self._unmentioned([c for c in scope.countries if c not in in_records], nearest[:many])
+        # a country of the world that no passage names ("¿Qué dijo Cuba ...?"): nothing here says what it did
+        # one it names as a place ("asilo en Canadá") may be only where the asker is: not reason enough
+        unmentioned += [name for name in unknown if world_country(name) and not names_as_place(query, name)]
         # a list of practices whose scope (a country, a plenary) holds no record: the reports list none
         no_practices = bool(intent.wants_practices and not practices and self.data.practices and scope)
         return Results([self._hit(i, query_vector, by_id[i]) for i in best],

@@ -72,3 +72,10 @@ def test_a_question_naming_the_country_is_scoped_to_its_laws(documents_searcher)
     results = documents_searcher.search("¿Qué dice la ley de refugiados de México sobre la protección complementaria?")
     assert results.scope.countries == ["México"]
     assert results[0].country == "México"
+
+
+def test_a_country_where_the_asker_is_going_does_not_make_a_law_question_unanswered(documents_searcher):
+    # the refugee law never names Canada; the question is still about what it provides
+    results = documents_searcher.search("Si me voy a vivir a Canadá, ¿pierdo mi condición de refugiado en México?",
+                                        k=5)
+    assert results.unmentioned == [] and results[0].doc_id

@@ -137,6 +137,30 @@ def test_a_country_the_closest_passages_never_name_is_said_plainly_and_the_passa
     assert spanish.no_good_match and spanish.unmentioned == ["Paraguay"]
 
 
+@pytest.mark.parametrize("query, country", [
+    ("¿Qué propuso Cuba sobre la protección de las personas migrantes en tránsito?", "Cuba"),
+    ("What did the delegation of Jamaica share on labour migration?", "Jamaica"),
+])
+def test_a_country_no_passage_names_is_said_plainly(searcher, query, country):
+    # not a member: the gazetteer of members does not know it, the world's list of countries does
+    results = searcher.search(query, k=3)
+    assert results.no_good_match and results.unmentioned == [country] and len(results) == 3
+
+
+@pytest.mark.parametrize("query, country, place", [
+    ("Tengo asilo en México y me ofrecen residencia en Canadá; ¿lo pierdo?", "Canadá", True),
+    ("Do nationals of Latin American countries, Spain or Portugal wait less?", "Portugal", True),
+    ("Do nationals of Latin American countries, Spain or Portugal wait less?", "Spain", True),
+    ("¿Qué requisitos pide España para el arraigo social?", "España", False),
+    ("What was Cuba's position on irregular migration?", "Cuba", False),
+    ("¿Qué dijo la delegación de Cuba sobre el tránsito?", "Cuba", False),
+])
+def test_a_country_named_as_a_place_is_told_from_one_that_acts(query, country, place):
+    from search.intent import names_as_place
+
+    assert names_as_place(query, country) is place
+
+
 @pytest.mark.parametrize("query", ["What did Panama say about the Darién?",
                                    "¿Qué propuso Chile sobre alertas tempranas?"])
 def test_a_country_question_the_reports_answer_is_not_flagged(searcher, query):
