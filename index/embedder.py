@@ -162,12 +162,13 @@ class Embedder:
         row = {text: i for i, text in enumerate(unique)}
         return np.ascontiguousarray(vectors[[row[t] for t in texts]])
 
-    def _token_counts(self, texts: list[str], prompt: str) -> list[int]:
-        """Tokens each text takes with the prompt, capped at the model's max length (what the model sees).
-        The caller holds the lock."""
+    def _token_counts(self, texts: list[str], prompt: str, *, capped: bool = True) -> list[int]:
+        """Tokens each text takes with the prompt and special tokens, capped (unless told not to) at the model's
+        max length (what the model sees). The caller holds the lock: the fast tokenizer's padding/truncation
+        state is shared with encode."""
         enc = self._model.tokenizer([prompt + t for t in texts], add_special_tokens=True, padding=False,
                                     truncation=False, verbose=False)
-        return [min(len(ids), self.info.max_tokens) for ids in enc["input_ids"]]
+        return [min(len(ids), self.info.max_tokens) if capped else len(ids) for ids in enc["input_ids"]]
 
     def encode_queries(self, texts: list[str], *, batch_size: int = 32,
                        show_progress: bool | None = None) -> np.ndarray:
@@ -220,12 +221,8 @@ class Embedder:
         texts = [texts] if isinstance(texts, str) else list(texts)
         if not texts:
             return []
-        tok = self._model.tokenizer
-        prompt = self.passage_prompt
-        batch = [prompt + t for t in texts]
-        with self._lock:  # the fast tokenizer's padding/truncation state is shared with encode
-            enc = tok(batch, add_special_tokens=True, padding=False, truncation=False, verbose=False)
-        return [len(ids) for ids in enc["input_ids"]]
+        with self._lock:
+            return self._token_counts(texts, self.passage_prompt, capped=False)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.info.name!r}, dim={self.info.dimension})"

@@ -280,11 +280,14 @@ class Searcher:
     def _sentence_max(self, ids: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
         """Gives, for each passage id, the cosine of its sentence closest to the query."""
         offsets = self.data.sentence_offsets
+        ids = np.asarray(ids, dtype=np.int64)
+        starts, lengths = offsets[ids], offsets[ids + 1] - offsets[ids]
         best = np.full(len(ids), -1.0, dtype=np.float32)
-        for j, i in enumerate(ids):
-            start, end = offsets[i], offsets[i + 1]
-            if end > start:
-                best[j] = float(np.max(self.data.sentence_vectors[start:end] @ query_vector))
+        firsts = np.cumsum(lengths) - lengths  # where each passage's sentences start among the rows taken
+        rows = np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum()))
+        if rows.size:  # one product for all candidates, then each passage's maximum
+            has = lengths > 0
+            best[has] = np.maximum.reduceat(self.data.sentence_vectors[rows] @ query_vector, firsts[has])
         return best
 
     def unknown_terms(self, query: str, language: str | None = None) -> list[str]:
