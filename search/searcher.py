@@ -297,8 +297,12 @@ class Searcher:
 
         unknown = []
         for name in names_in(query):
-            countries = countries_meant(name)
-            spelled = " ".join(countries) if countries else (world_country(name) or name)
+            # a country by its canonical name, the name's other words as they are: "Ley de Migraciones 25.871 de
+            # Argentina" is known only if "25.871" is
+            world = world_country(name)
+            countries = countries_meant(name) or ([world] if world else [])
+            rest = [word for word in name.split() if not countries_meant(word)] if not world else []
+            spelled = " ".join(rest + countries)
             if self.lexical.knows(analyse(spelled)):
                 continue
             # an English name the passages write in Spanish ("Human Mobility Observatory"): known by its glossary terms
