@@ -110,6 +110,12 @@ class RankingSettings:
     max_new_words_en: int = 12
 
 
+def is_numbered_name(name: str) -> bool:
+    """Tells whether a name carries a number that identifies it ("Ley 21.325", "COP29", "H-2A"), a year alone
+    ("2019") not counting."""
+    return bool(re.search(r"\d", name)) and not re.fullmatch(r"(?:19|20)\d\d", name.strip())
+
+
 def fit_to_tokens(text: str, embedder, max_tokens: int) -> str:
     """Gives the text, or its longest prefix of whole words that the embedder reads in at most max_tokens tokens."""
     if embedder.count_tokens([text])[0] <= max_tokens:
@@ -393,6 +399,9 @@ class Searcher:
         else:
             floor, floor_unknown = settings.weak_below_en, settings.weak_with_unknown_name_below_en
         weak = top_meaning < floor or (bool(unknown) and top_meaning < floor_unknown)
+        # a numbered thing no passage contains ("Ley 21.325", "Decreto 1350", "COP29"): asked for, not here, at any
+        # score (a year alone is left to the scope, which knows the meetings' years)
+        weak = weak or any(is_numbered_name(name) for name in unknown)
         many = settings.country_in_nearest
         nearest = best if len(best) >= many else self._without_repeats(order, many)
         in_records = {c for match in practices for c in match.record.countries}

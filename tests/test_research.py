@@ -154,6 +154,13 @@ def test_a_name_holding_a_known_country_is_unknown_when_its_other_words_are(sear
     assert searcher.unknown_terms("What did Argentina and Mexico say?") == []
 
 
+@pytest.mark.parametrize("query", ["¿Qué establece el Decreto 1350 sobre la residencia temporal de venezolanos?",
+                                   "What was agreed at COP29 about climate mobility?"])
+def test_a_numbered_name_no_passage_holds_is_not_answered_whatever_the_score(searcher, query):
+    results = searcher.search(query, k=3)
+    assert results.no_good_match and results.unknown_terms and len(results) == 3
+
+
 @pytest.mark.parametrize("query, country, place", [
     ("Tengo asilo en México y me ofrecen residencia en Canadá; ¿lo pierdo?", "Canadá", True),
     ("Do nationals of Latin American countries, Spain or Portugal wait less?", "Portugal", True),
