@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from search.passages import UnknownPassage
 from server.index_view import IndexView
 from ui.context import CONTEXT_PASSAGES, cite_html, context_html
+from ui.documents import document_language
 from ui.i18n import normalise_language, t
 from ui.render import message_html
 
@@ -24,8 +25,7 @@ def page_router(view: IndexView) -> APIRouter:
             found = view.passages().get(id, context=CONTEXT_PASSAGES)
         except UnknownPassage:
             return HTMLResponse(message_html(t("passage_missing", lang)), status_code=404)
-        doc = view.live().data.documents.get(found.passage.doc_id)
-        doc_lang = getattr(doc, "language", None) or "es"
+        doc_lang = document_language(view.live().data.documents, found.passage.doc_id)
         if show == "cite":
             return HTMLResponse(cite_html(found.passage, lang, doc_lang=doc_lang))
         has_pdf = view.original_file(found.passage.doc_id) is not None

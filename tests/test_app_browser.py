@@ -509,6 +509,18 @@ def test_compare_shows_two_plenaries_side_by_side_exports_them_and_shares_them(a
     assert {row["column"] for row in rows} == {"A", "B"}
     assert {row["plenary"] for row in rows if row["column"] == "A"} == {"IV"}
     assert {row["plenary"] for row in rows if row["column"] == "B"} == {"V"}
+    # and for a reference manager: one record per passage shown, left column first, each citing its plenary
+    shown = [page.eval_on_selector_all(f"#compare-{side} .pc-card", """cs => cs.map(c =>
+                 [c.dataset.chunk, c.querySelector(".pc-title").innerText])""") for side in ("left", "right")]
+    rispy = pytest.importorskip("rispy")
+    records = rispy.loads(download(page, "compare-ris").read_text(encoding="utf-8"))
+    assert [[r["id"], r["title"]] for r in records] == shown[0] + shown[1]
+    assert [r["secondary_title"] for r in records] == ["IV Plenaria"] * len(shown[0]) + ["V Plenaria"] * len(shown[1])
+    assert all(r["notes"][0].startswith(f"{r['title']} · {r['secondary_title']} (") for r in records)
+    database = pytest.importorskip("pybtex.database")
+    entries = database.parse_string(download(page, "compare-bib").read_text(encoding="utf-8"), "bibtex").entries
+    assert [entry.fields["howpublished"].split(",")[0] for entry in entries.values()] == [
+        r["secondary_title"] for r in records]
     page.set_viewport_size(PHONE)  # on a phone the columns stack, nothing sticks out sideways
     boxes = [page.locator(f"#compare-{side}").bounding_box() for side in ("left", "right")]
     assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"]

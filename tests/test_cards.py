@@ -113,3 +113,41 @@ def test_the_results_export_as_ris_and_bibtex_for_reference_managers(tmp_path, m
     assert not ris_path.read_bytes().startswith(b"\xef\xbb\xbf")  # no byte-order mark before TY
     csv_path, json_path = write_exports(hits, "q", {}, tmp_path)  # CSV and JSON as before, by default
     assert csv_path.suffix == ".csv" and json.loads(json_path.read_text(encoding="utf-8"))["hits"]
+
+
+def test_a_comparison_exports_the_passages_of_both_columns_as_ris_and_bibtex(tmp_path, monkeypatch):
+    rispy = pytest.importorskip("rispy")
+    database = pytest.importorskip("pybtex.database")
+    from ui import export
+    from ui.compare_tab import Side, compare_export_file
+
+    monkeypatch.setattr(export, "_EXPORT_DIR", tmp_path)
+    fourth = dict(doc_id="IV-2023", plenary="IV", year=2023, city="Ciudad de Panamá, Panamá",
+                  title="Informe de la IV Reunión Plenaria CRM-CSM")
+    left = [hit(**fourth, chunk_id="IV-2023:0012", page=7), hit(**fourth, chunk_id="IV-2023:0020", page=9)]
+    right = [hit(chunk_id="V-2024:0040", page=5, section="SESIÓN 4 & más")]
+    sides = [Side("IV", Shown("campaña Darién", left, {"plenary": ["IV"]}, languages={"IV-2023": "es"})),
+             Side("V", Shown("campaña Darién", right, {"plenary": ["V"]}, languages={"V-2024": "en"}))]
+    ris_path, bib_path = Path(compare_export_file(sides, "ris")), Path(compare_export_file(sides, "bib"))
+    assert ris_path.name == "puente-compare-campaña-Darién.ris" and bib_path.suffix == ".bib"
+    records = rispy.loads(ris_path.read_text(encoding="utf-8"))
+    # every passage of both columns, the left one's first, each with its own report, plenary, page and language
+    assert [(r["id"], r["secondary_title"], r["start_page"], r["language"]) for r in records] == [
+        ("IV-2023:0012", "IV Plenaria", "7", "es"), ("IV-2023:0020", "IV Plenaria", "9", "es"),
+        ("V-2024:0040", "V Plenaria", "5", "en")]
+    assert records[0]["title"] == "Informe de la IV Reunión Plenaria CRM-CSM"
+    assert left[0].citation() in records[0]["notes"] and right[0].citation() in records[2]["notes"]
+    entries = database.parse_string(bib_path.read_text(encoding="utf-8"), "bibtex").entries
+    assert list(entries) == ["IV-2023:0012", "IV-2023:0020", "V-2024:0040"]
+    assert entries["IV-2023:0012"].fields["howpublished"] == "IV Plenaria, Ciudad de Panamá, Panamá"
+    assert entries["V-2024:0040"].fields["language"] == "english"
+    assert r"SESIÓN 4 \& más" in entries["V-2024:0040"].fields["note"]
+    # the same plenary on both sides: each passage once, and BibTeX still reads the file
+    same = [Side("V", Shown("q", right)), Side("V", Shown("q", right))]
+    assert [r["id"] for r in rispy.loads(Path(compare_export_file(same, "ris")).read_text(encoding="utf-8"))] == [
+        "V-2024:0040"]
+    assert list(database.parse_string(Path(compare_export_file(same, "bib")).read_text(encoding="utf-8"),
+                                      "bibtex").entries) == ["V-2024:0040"]
+    # nothing found on either side: nothing to export
+    nothing = [Side("IV", Shown("q", message=("compare_pick", {}))), Side("V", Shown("q"))]
+    assert compare_export_file(nothing, "ris") is None and compare_export_file(nothing, "bib") is None

@@ -1,5 +1,5 @@
-"""The Compare tab: one topic, the best passages of two plenaries side by side; CSV/JSON export and a
-shareable address (?tab=compare&q=...&a=IV&b=V)."""
+"""The Compare tab: one topic, the best passages of two plenaries side by side; CSV, JSON, RIS and BibTeX
+export and a shareable address (?tab=compare&q=...&a=IV&b=V)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,11 +38,13 @@ def draw_side(side: Side | None, lang: str) -> str:
 
 
 def compare_export_file(sides: list[Side] | None, fmt: str) -> str | None:
-    """Gives the path of a new file (fmt "csv" or "json") holding both columns, or None when neither has passages."""
+    """Gives the path of a new file (fmt "csv", "json", "ris" or "bib") holding both columns, or None when neither
+    has passages."""
     if not sides or not any(side.shown.hits for side in sides):
         return None
     columns = [(side.plenary, side.shown.hits) for side in sides]
-    return str(write_compare_exports(columns, sides[0].shown.query, formats=(fmt,))[0])
+    languages = {doc_id: lang for side in sides for doc_id, lang in side.shown.languages.items()}
+    return str(write_compare_exports(columns, sides[0].shown.query, formats=(fmt,), languages=languages)[0])
 
 
 def compare(searcher, topic: str, plenaries: tuple[str | None, str | None], k: int,
@@ -76,6 +78,8 @@ def build_compare_tab(page: PageContext) -> None:
         with gr.Row(elem_id="compare-exports", visible=False) as exports:
             csv_export = export_button(t("export_csv", lang0), "compare-csv", visible=True)
             json_export = export_button(t("export_json", lang0), "compare-json", visible=True)
+            ris_export = export_button(t("export_ris", lang0), "compare-ris", visible=True)
+            bib_export = export_button(t("export_bibtex", lang0), "compare-bib", visible=True)
         with gr.Row(elem_id="compare-columns"):
             with gr.Column(min_width=300):
                 left = gr.HTML(elem_id="compare-left")
@@ -93,6 +97,8 @@ def build_compare_tab(page: PageContext) -> None:
     page.relabel(per_side, lambda lang: gr.update(label=t("compare_k", lang)))
     page.relabel(csv_export.button, lambda lang: gr.update(value=t("export_csv", lang)))
     page.relabel(json_export.button, lambda lang: gr.update(value=t("export_json", lang)))
+    page.relabel(ris_export.button, lambda lang: gr.update(value=t("export_ris", lang)))
+    page.relabel(bib_export.button, lambda lang: gr.update(value=t("export_bibtex", lang)))
 
     def run_compare(topic_text, a, b, k, lang):
         """Gives both columns, the state to redraw them and the export row for a topic and two plenaries."""
@@ -145,3 +151,5 @@ def build_compare_tab(page: PageContext) -> None:
     page.lang.change(redraw, [shown, page.lang], [left, right], queue=False, **private)
     csv_export.on_click(lambda now: compare_export_file(now, "csv"), [shown])
     json_export.on_click(lambda now: compare_export_file(now, "json"), [shown])
+    ris_export.on_click(lambda now: compare_export_file(now, "ris"), [shown])
+    bib_export.on_click(lambda now: compare_export_file(now, "bib"), [shown])

@@ -54,14 +54,19 @@ def write_exports(hits: list[Hit], query: str, filters: dict, directory: Path | 
 
 
 def write_compare_exports(columns, query: str, directory: Path | None = None,
-                          formats: tuple[str, ...] = FORMATS) -> tuple[Path, ...]:
-    """Gives the paths of new files, one per format asked, holding a comparison: columns is [(plenary, hits)],
-    each passage marked with its column ("A", "B") and ranked within it."""
+                          formats: tuple[str, ...] = FORMATS,
+                          languages: dict[str, str] | None = None) -> tuple[Path, ...]:
+    """Gives the paths of new files, one per format asked (CSV, JSON, RIS, BibTeX "bib"), holding a comparison:
+    columns is [(plenary, hits)]. In CSV and JSON each passage is marked with its column ("A", "B") and ranked
+    within it; RIS and BibTeX hold one record per passage, column A's first, a passage in both columns once."""
     records = [{"column": name, **record}
                for name, (_, hits) in zip("AB", columns) for record in export_records(hits)]
     filters = {"plenary": [plenary for plenary, _ in columns if plenary]}
+    # the same plenary on both sides shows the same passages: one reference each (BibTeX refuses a repeated key)
+    passages = list({hit.chunk_id or id(hit): hit for _, hits in columns for hit in hits}.values())
+    references = {"ris": lambda: ris(passages, languages), "bib": lambda: bibtex(passages, languages)}
     return _write(records, COMPARE_CSV_FIELDS, "hits", query, filters, directory, "compare", formats,
-                  prefix="compare-")
+                  prefix="compare-", references=references)
 
 
 def practice_records(matches) -> list[dict]:

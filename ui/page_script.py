@@ -76,6 +76,7 @@ PAGE_SETUP_JS = """
         .find((name) => /\\/assets\\/core-[^/]*\\.js$/.test(name));
       if (core) (await import(core)).changeLocale?.(lang);
     } catch (error) { console.warn("Puente: Gradio's locale could not be set", error); }
+    if (state.lang !== lang) return;  // switched again meanwhile: that call finishes the work
     document.documentElement.lang = lang;  // Gradio's locale store also writes it
     relabel(document);
     if (!state.started) {
@@ -302,7 +303,7 @@ PAGE_SETUP_JS = """
     }, 100);
   }
 
-  window.puente = {applyLanguage, reveal, revealPending, status, openPassage};
+  window.puente = {applyLanguage, language: () => state.lang, reveal, revealPending, status, openPassage};
   // Gradio's own words in the likely interface language from the start (the server confirms it), so that its
   // first announcements are not in the browser's language
   const browser = navigator.language || (navigator.languages || [""])[0] || "";
@@ -314,7 +315,14 @@ PAGE_SETUP_JS = """
 """ % {"words": json.dumps(GRADIO_WORDS, ensure_ascii=False), "prefixes": json.dumps(GRADIO_PREFIXES, ensure_ascii=False),
        "dialog": json.dumps({key: TEXT[key] for key in DIALOG_WORDS}, ensure_ascii=False)}
 
-APPLY_LANGUAGE_JS = "(lang) => { window.puente?.applyLanguage(lang); return []; }"
+# The js of the language switch's change and of the page's load: the page applied its likely language as it
+# loaded (PAGE_SETUP_JS), so the language the server confirms is applied only when it is another one.
+APPLY_LANGUAGE_JS = """
+(lang) => {
+  if (window.puente && lang && lang !== window.puente.language()) window.puente.applyLanguage(lang);
+  return [];
+}
+"""
 
 
 def mark_languages_js(selector: str, languages: dict[str, str]) -> str:

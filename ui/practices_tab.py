@@ -22,6 +22,7 @@ import pandas as pd
 from ingest.gazetteer import fold
 from search.filters import as_values
 from search.searcher import SearchError
+from ui.documents import document_language, documents_of
 from ui.download import export_button
 from ui.export import write_practice_exports
 from ui.i18n import DEFAULT_LANGUAGE, country_label, facet_sort_key, part_label, t
@@ -204,8 +205,8 @@ def build_practices_tab(page: PageContext) -> None:
             label=t(_FILTER_LABELS[name], lang), info=t("filter_any", lang), choices=_choices(name, lang)))
 
     def languages():
-        documents = getattr(page.live_searcher().data, "documents", None) or {}
-        return {doc_id: getattr(meta, "language", None) or "es" for doc_id, meta in documents.items()}
+        documents = documents_of(page.live_searcher())
+        return {doc_id: document_language(documents, doc_id) for doc_id in documents}
 
     def show(shown_now: PracticesShown, lang: str):
         # the export files are written when a button is clicked (ui/download.py), not for every table drawn

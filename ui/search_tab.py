@@ -13,7 +13,7 @@ import gradio as gr
 from search.filters import as_values
 from search.records import Hit
 from search.searcher import MAX_QUERY_CHARS, SearchError
-from search.sources import original_pdf
+from ui.documents import document_language, documents_of, original_file
 from ui.download import export_button
 from ui.export import write_exports
 from ui.i18n import DEFAULT_LANGUAGE, facet_label, t
@@ -80,28 +80,14 @@ def find(searcher, query: str, k: int, filters: dict, scope_off: list[str] = (),
         results = searcher.search(query, k=k, without_scope=list(scope_off), **filters)
     except SearchError as exc:
         return Shown(query, filters=filters, message=("search_failed", {"reason": str(exc)}))
+    documents, doc_ids = documents_of(searcher), {hit.doc_id for hit in results}
     return Shown(query, list(results), filters, no_good_match=results.no_good_match,
                  unknown_terms=results.unknown_terms, scope=results.scope.named(), scope_off=list(scope_off),
-                 languages=document_languages(searcher, results), practices=list(results.practices),
-                 absent=list(results.scope.absent),
+                 languages={doc_id: document_language(documents, doc_id) for doc_id in doc_ids},
+                 practices=list(results.practices), absent=list(results.scope.absent),
                  no_practices=results.scope.named() if results.no_practices else [],
                  unmentioned=list(results.unmentioned),
-                 pdfs=document_files(searcher, results, corpus_dir))
-
-
-def document_files(searcher, hits, corpus_dir: Path | None) -> set[str]:
-    """Gives the doc_ids of the hits whose original PDF is in the corpus folder (served by the app)."""
-    if corpus_dir is None:
-        return set()
-    documents = getattr(getattr(searcher, "data", None), "documents", None) or {}
-    corpus_dir = Path(corpus_dir).resolve()
-    return {doc_id for doc_id in {hit.doc_id for hit in hits} if original_pdf(corpus_dir, documents.get(doc_id))}
-
-
-def document_languages(searcher, hits) -> dict[str, str]:
-    """Gives the language of each hit's document (its manifest's "language"), by doc_id."""
-    documents = getattr(getattr(searcher, "data", None), "documents", None) or {}
-    return {hit.doc_id: getattr(documents.get(hit.doc_id), "language", None) or "es" for hit in hits}
+                 pdfs={doc_id for doc_id in doc_ids if original_file(documents, corpus_dir, doc_id)})
 
 
 def filters_label(filters: dict[str, list[str]], lang: str) -> str:
