@@ -33,6 +33,8 @@ SUITES = (
     ("reports: researchers' questions (development)", "reports", (DATA / "research_dev.jsonl",), None),
     # written blind by someone who had seen neither the code nor its results; read once, after the last change
     ("reports: researchers' questions (blind)", "reports", (DATA / "research_blind.jsonl",), None),
+    # a second set written the same way after the first was read (2026-11-28), read once after the last change
+    ("reports: researchers' questions (second blind set)", "reports", (DATA / "research_blind2.jsonl",), None),
     ("new documents: tuning set", "tune", (DATA / "docs_tune.jsonl",), DATA / "docs_tune_negatives.jsonl"),
     ("new documents: three laws (first blind set)", "laws", (DATA / "laws_blind.jsonl",),
      DATA / "laws_blind_negatives.jsonl"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -110,10 +110,11 @@ class RankingSettings:
     max_new_words_en: int = 12
 
 
-def is_numbered_name(name: str) -> bool:
-    """Tells whether a name carries a number that identifies it ("Ley 21.325", "COP29", "H-2A"), a year alone
-    ("2019") not counting."""
-    return bool(re.search(r"\d", name)) and not re.fullmatch(r"(?:19|20)\d\d", name.strip())
+def identifying_numbers(text: str) -> set[str]:
+    """Gives the numbers of a text that identify something, a law's or a decree's ("Ley 21.325", "Decreto 1350"):
+    three digits or more, separators dropped; a year (1900-2099) and a small count ("COP 28", "3P") are not."""
+    numbers = {re.sub(r"[.,]", "", n) for n in re.findall(r"\d+(?:[.,]\d{3})*", text)}
+    return {n.lstrip("0") for n in numbers if len(n) >= 3 and not (len(n) == 4 and n[:2] in ("19", "20"))}
 
 
 def fit_to_tokens(text: str, embedder, max_tokens: int) -> str:
@@ -309,6 +310,9 @@ class Searcher:
             countries = countries_meant(name) or ([world] if world else [])
             rest = [word for word in name.split() if not countries_meant(word)] if not world else []
             spelled = " ".join(rest + countries)
+            if identifying_numbers(name) - self._numbers:  # "21.325" is not "21" and "325" anywhere
+                unknown.append(name)
+                continue
             if self.lexical.knows(analyse(spelled)):
                 continue
             # an English name the passages write in Spanish ("Human Mobility Observatory"): known by its glossary terms
@@ -399,9 +403,8 @@ class Searcher:
         else:
             floor, floor_unknown = settings.weak_below_en, settings.weak_with_unknown_name_below_en
         weak = top_meaning < floor or (bool(unknown) and top_meaning < floor_unknown)
-        # a numbered thing no passage contains ("Ley 21.325", "Decreto 1350", "COP29"): asked for, not here, at any
-        # score (a year alone is left to the scope, which knows the meetings' years)
-        weak = weak or any(is_numbered_name(name) for name in unknown)
+        # a name with a number no passage holds ("Ley 21.325", "Decreto 1350"): asked for, not here, at any score
+        weak = weak or bool(identifying_numbers(" ".join(unknown)) - self._numbers)
         many = settings.country_in_nearest
         nearest = best if len(best) >= many else self._without_repeats(order, many)
         in_records = {c for match in practices for c in match.record.countries}
@@ -416,6 +419,11 @@ class Searcher:
                        language=language,
                        unknown_terms=unknown, scope=scope, best_meaning=top_meaning, practices=practices,
                        intent=intent, no_practices=no_practices, unmentioned=unmentioned)
+
+    @cached_property
+    def _numbers(self) -> set[str]:
+        """Gives the identifying numbers (identifying_numbers) the passages hold."""
+        return set().union(*(identifying_numbers(chunk.text) for chunk in self.data.chunks))
 
     def _unmentioned(self, countries: list[str], ids: list[int]) -> list[str]:
         """Gives the countries that none of the passages ids names, in its text (Chunk.countries, read at ingest),
