@@ -28,9 +28,25 @@ _PLURAL_AFTER_WHICH = re.compile(rf"\b{_WHICH}\s+(?:[a-z]+\s+){{0,4}}?([a-z]{{3,
 _LIST_WORDS = re.compile(r"\b(?:list|enumerate|enumera|enumere|lista|listado|name all|todas? las|todos los|all the|"
                          r"quienes|who\s+(?:were|are))\b")
 _SHARED = re.compile(r"\b(?:(?:what|que)\s+(?:did|do|has|have|ha|han)?\s*[a-z ]{0,40}?\b(?:share|shared|present|presented|"
-                     r"propose|proposed|compartio|compartieron|presento|presentaron|propuso|propusieron|expuso|"
-                     r"expusieron|destaco|destacaron)|who\s+(?:shared|presented|proposed|reported)|"
+                     r"propose|proposed|contribute|contributed|announce|announced|compartio|compartieron|presento|"
+                     r"presentaron|propuso|propusieron|expuso|expusieron|destaco|destacaron|aporto|aportaron|anuncio|"
+                     r"anunciaron)|who\s+(?:shared|presented|proposed|reported)|"
                      r"quien(?:es)?\s+(?:compartio|compartieron|presento|presentaron|propuso|propusieron))\b")
+# A question about every session of a meeting ("which country led each session", "países que dirigieron las
+# sesiones de la IV Plenaria") has one answer in each: its passages come one a session.
+_EACH_SESSION = re.compile(r"\b(?:(?:each|every|cada|all|todas)\s+(?:(?:one|una|of|de|the|las)\s+)*"
+                           r"(?:[a-z]+\s+)?(?:sessions?|sesion(?:es)?)|(?:the|las)\s+(?:[a-z]+\s+)?(?:sessions|sesiones)"
+                           r"\s+(?:[a-z]+\s+)?(?:of|de|at|en|del)\s+(?:the|la|el)?\s*(?:[a-z0-9]+\s+){0,3}?"
+                           r"(?:plenar\w*|meetings?|reunion|conferences?|conferencias?))\b")
+# What a country shared or contributed at a meeting is what the reports list as its practices ("¿Qué compartió Costa
+# Rica en 2024?"); what it proposed or presented on a topic is a delegate's question, answered by a paragraph.
+_SHARED_BY = re.compile(r"\b(?:what|que)\s+(?:did|do|has|have|ha|han)?\s*[a-z ]{0,40}?\b(?:share|shared|contribute|"
+                        r"contributed|compartio|compartieron|aporto|aportaron)\b")
+# "Tools and policies against trafficking shared at the 4th plenary", "Proyectos anunciados por Canadá": the
+# things, then what was done with them
+_SHARED_THINGS = re.compile(rf"\b{_PRACTICE_NOUNS}\b(?:\s+[a-z0-9]+){{0,10}}?\s+(?:shared|presented|proposed|"
+                            rf"announced|supported|attributed|compartid[oa]s|presentad[oa]s|propuest[oa]s|anunciad[oa]s|"
+                            rf"apoyad[oa]s|atribuid[oa]s)\b")
 _GOOD_PRACTICES = re.compile(rf"\b(?:good|best|buenas|mejores)\s+{_PRACTICE_NOUNS}\b|\b{_PRACTICE_NOUNS}\b")
 # Questions that need the plenaries side by side: "both plenaries", "las dos reuniones", "between 2023 and 2024".
 _PLENARY_NOUNS = r"(?:plenar\w*|meetings?|reuniones|reunion|conferences?|conferencias|years?|anos|editions?|ediciones|\d{4})"
@@ -48,6 +64,7 @@ class Intent:
     wants_list: bool = False  # several items: countries, practices, tools, sessions
     wants_practices: bool = False  # the items are good practices, policies or tools (search.practices records)
     across_plenaries: bool = False  # both plenaries side by side
+    each_session: bool = False  # one answer per session: "which country led each session", "las sesiones de la IV"
 
     @property
     def style(self) -> str:
@@ -65,10 +82,12 @@ def read_intent(query: str, *, plenaries_named: int = 0) -> Intent:
     named plenaries make it a cross-plenary question whatever the wording)."""
     folded = " ".join(re.findall(r"[a-z0-9]+", fold(query)))
     across = bool(_ACROSS.search(folded)) or plenaries_named >= 2
-    shared = bool(_SHARED.search(folded))
+    shared = bool(_SHARED.search(folded)) or bool(_SHARED_THINGS.search(folded))
     wants_list = across or shared or bool(_LIST_WORDS.search(folded)) or _asks_plural(folded)
-    practices = bool(_GOOD_PRACTICES.search(folded)) and (wants_list or shared)
-    return Intent(wants_list=wants_list, wants_practices=practices, across_plenaries=across)
+    practices = (bool(_SHARED_BY.search(folded)) or bool(_SHARED_THINGS.search(folded))
+                 or (bool(_GOOD_PRACTICES.search(folded)) and wants_list))
+    return Intent(wants_list=wants_list, wants_practices=practices, across_plenaries=across,
+                  each_session=bool(_EACH_SESSION.search(folded)))
 
 
 # Words after which a country is where something happens or one of several ("asilo en Canadá", "to Italy",

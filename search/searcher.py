@@ -394,8 +394,12 @@ class Searcher:
             score += settings.practice_boost * np.isin(candidates, listing)
         order = candidates[np.argsort(-score)]
         by_id = dict(zip(candidates.tolist(), score.tolist()))
-        best = (self._both_plenaries(order, k) if intent.across_plenaries and mode == "hybrid"
-                else self._without_repeats(order, k))
+        if intent.each_session and mode == "hybrid":
+            best = self._one_per_section(order, k)
+        elif intent.across_plenaries and mode == "hybrid":
+            best = self._both_plenaries(order, k)
+        else:
+            best = self._without_repeats(order, k)
         unknown = self.unknown_terms(query, language)
         top_meaning = float(meaning.max())
         if language == "es":
@@ -506,6 +510,17 @@ class Searcher:
                 chosen = chosen[:k]
                 shown = {self._plenary_of(c) for c in chosen[:5]}
         return chosen
+
+    def _one_per_section(self, order: np.ndarray, k: int) -> list[int]:
+        """Gives the first k ids of a ranking (repeats skipped) with the best passage of each section first, in
+        ranking order, then the others: a question about every session gets an answer from each."""
+        ranked = self._without_repeats(order, min(len(order), 100))
+        seen, firsts, rest = set(), [], []
+        for i in ranked:
+            section = (self.data.chunks[i].doc_id, self.data.chunks[i].section)
+            (rest if section in seen else firsts).append(i)
+            seen.add(section)
+        return (firsts + rest)[:k]
 
     def _plenary_of(self, i: int) -> str | None:
         doc = self.data.documents.get(self.data.chunks[i].doc_id)

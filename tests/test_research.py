@@ -24,11 +24,32 @@ from tests.conftest import PROJECT_ROOT
     ("¿Qué es el Proceso de Quito?", "single", False),
     ("What did Panama say about the Darién?", "single", False),
     ("alerta temprana", "single", False),
+    # what a country shared or contributed at a meeting, or the things named before what was done with them
+    ("¿Qué aportó Costa Rica en la plenaria de 2024?", "list", True),
+    ("Tools and policies against human trafficking shared at the 4th plenary", "list", True),
+    ("Proyectos anunciados por Canadá en la reunión de Bogotá", "list", True),
+    ("Requisitos para la residencia temporal", "single", False),
 ])
 def test_a_question_is_read_as_a_list_across_plenaries_or_a_single_answer(query, style, practices):
     intent = read_intent(query)
     assert intent.style == style
     assert intent.wants_practices == practices
+
+
+@pytest.mark.parametrize("query, each", [
+    ("Which country led each of the thematic sessions of the 5th plenary?", True),
+    ("Países que dirigieron las sesiones de la IV Plenaria en Ciudad de Panamá", True),
+    ("¿Qué se dijo en la sesión 3 sobre trata?", False),
+    ("What happened in the sessions on trafficking?", False),
+])
+def test_a_question_about_every_session_is_told_apart(query, each):
+    assert read_intent(query).each_session is each
+
+
+def test_a_question_about_every_session_gets_one_passage_from_each(searcher):
+    results = searcher.search("¿Qué país lideró cada una de las sesiones temáticas de la V Plenaria?", k=6)
+    sections = [(hit.doc_id, hit.section) for hit in results]
+    assert len(results) == 6 and len(set(sections)) == 6
 
 
 def test_two_plenaries_named_make_a_question_cross_plenary_whatever_its_words():
