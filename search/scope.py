@@ -34,6 +34,7 @@ class Scope:
     years: list[int] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)  # as the manifest writes them: "Bogotá, Colombia"
     documents: list[str] = field(default_factory=list)  # doc_ids named by title
+    parts: list[str] = field(default_factory=list)  # a numbered part of a report, as ingest names it: "session 3"
     doc_ids: list[str] = field(default_factory=list)  # every document in scope
     # what the question names that nothing indexed has: a plenary no report is of and no passage names ("VI"),
     # a meeting year no plenary was held in and no passage names; the reports cannot answer it
@@ -47,7 +48,7 @@ class Scope:
 
     def named(self) -> list[str]:
         """Gives what the question named, each once, as values for search(without_scope=...) and for chips."""
-        values = [*self.countries, *self.plenaries, *map(str, self.years), *self.cities, *self.documents]
+        values = [*self.countries, *self.plenaries, *map(str, self.years), *self.cities, *self.documents, *self.parts]
         return list(dict.fromkeys(str(v) for v in values))
 
 
@@ -58,8 +59,9 @@ def _words(text: str) -> list[str]:
 class ScopeReader:
     """Reads a question's scope against the documents of one index generation."""
 
-    def __init__(self, documents: dict, stem=None, countries=(), texts=()):
+    def __init__(self, documents: dict, stem=None, countries=(), texts=(), parts=()):
         self.documents = documents  # doc_id -> ingest.records.DocumentMeta
+        self.parts = set(parts)  # the parts the passages are in ("session 3", "roadmap 2"): only those are scope
         # the plenaries and years the passages speak of ("la primera plenaria conjunta", "en 2022"): named in
         # a question, they are not absent even when no report is of them
         words = {w for text in texts for w in _words(text)}
@@ -127,6 +129,7 @@ class ScopeReader:
         for country in (c for c in meant if c in self.countries_named):
             if country not in scope.countries and fold(country) not in ignored:
                 scope.countries.append(country)
+        scope.parts = [part for part in parts_named(folded) if part in self.parts and fold(part) not in ignored]
         scope.absent = self._absent(folded, plenaries, meeting, any_year=of_meetings)
         return scope
 
@@ -177,3 +180,21 @@ def _plenaries_named(folded: str) -> set[str]:
         number = _ORDINALS.get(word)
         named.add(canonical_plenary(number if number else re.sub(r"(st|nd|rd|th|a|o)$", "", word)).upper())
     return named
+
+
+# A numbered part of a report, as ingest.structure names it: "la sesión 3", "the third session", "Session 4",
+# "la hoja de ruta 2", "roadmap 1".
+_PART_NOUNS = {"sesion": "session", "session": "session", "hoja de ruta": "roadmap", "roadmap": "roadmap"}
+_PART_MENTION = re.compile(rf"\b(?:({'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th|a|o)?)\s+)?"
+                           rf"({'|'.join(_PART_NOUNS)})(?:\s+(?:n[o°]\s*)?(\d{{1,2}}))?\b")
+
+
+def parts_named(folded: str) -> list[str]:
+    """Gives the numbered parts a folded question names ("session 3" for "la tercera sesión" or "Session 3")."""
+    named = []
+    for match in _PART_MENTION.finditer(folded):
+        before, noun, after = match.groups()
+        number = after or (str(_ORDINALS[before]) if before in _ORDINALS else re.sub(r"\D", "", before or ""))
+        if number:
+            named.append(f"{_PART_NOUNS[noun]} {int(number)}")
+    return list(dict.fromkeys(named))

@@ -186,7 +186,7 @@ class Searcher:
         self._wordmap = LazyWordMap([c.text for c in data.chunks])
         named = {c for chunk in data.chunks for c in chunk.countries} | {c for r in data.practices for c in r.countries}
         self._scope = ScopeReader(data.documents, stem=stemmer("spanish").stemWords, countries=named,
-                                  texts=[c.text for c in data.chunks])
+                                  texts=[c.text for c in data.chunks], parts={c.part for c in data.chunks if c.part})
         self._practice_chunk = self._passages_of_practices()
         self._doc_number = {doc_id: n for n, doc_id in enumerate(dict.fromkeys(c.doc_id for c in data.chunks))}
         self._doc_of = np.asarray([self._doc_number[c.doc_id] for c in data.chunks], dtype=np.int64)
@@ -384,6 +384,9 @@ class Searcher:
         if scope.doc_ids and len(scope.doc_ids) < len(self.data.documents) and settings.scope_boost:
             in_scope = np.isin(self._doc_of[candidates], [self._doc_number.get(d, -1) for d in scope.doc_ids])
             score += settings.scope_boost * in_scope
+        if scope.parts and settings.scope_boost:  # "la sesión 3": its passages gain as a named document's do
+            score += settings.scope_boost * np.array([self.data.chunks[i].part in scope.parts
+                                                      for i in candidates.tolist()])
         plenaries = {self.data.documents[d].plenary for d in scope.doc_ids if self.data.documents[d].plenary}
         intent = read_intent(query, plenaries_named=len(plenaries))
         practices = []
@@ -483,6 +486,8 @@ class Searcher:
         plenary_docs = {d for d in scope.doc_ids if self.data.documents[d].plenary}
         if plenary_docs:
             keep &= np.array([r.doc_id in plenary_docs for r in records])
+        if scope.parts:
+            keep &= np.array([r.session in scope.parts for r in records])
         if allowed is not None:
             allowed_set = set(allowed.tolist())
             keep &= np.array([self._practice_chunk.get(r.practice_id, -1) in allowed_set for r in records])

@@ -3,6 +3,7 @@ shown both plenaries, and the meeting a question names by its host country."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -50,6 +51,30 @@ def test_a_question_about_every_session_gets_one_passage_from_each(searcher):
     results = searcher.search("¿Qué país lideró cada una de las sesiones temáticas de la V Plenaria?", k=6)
     sections = [(hit.doc_id, hit.section) for hit in results]
     assert len(results) == 6 and len(set(sections)) == 6
+
+
+@pytest.mark.parametrize("query, parts", [
+    ("¿Qué se compartió en la sesión 3 de la plenaria de Bogotá?", ["session 3"]),
+    ("What was shared in the third session of the 2024 plenary?", ["session 3"]),
+    ("¿Cuál es el objetivo de la hoja de ruta 2?", ["roadmap 2"]),
+    ("¿Qué temas trataron las sesiones de la V Plenaria?", []),
+])
+def test_a_numbered_session_or_roadmap_is_read_as_scope(query, parts):
+    from search.lexical import fold
+    from search.scope import parts_named
+
+    assert parts_named(" ".join(re.findall(r"[a-z0-9]+", fold(query)))) == parts
+
+
+def test_a_session_named_scopes_the_records_and_raises_its_passages_and_can_be_removed(searcher):
+    results = searcher.search("¿Qué buenas prácticas se compartieron en la sesión 3 de la plenaria de Bogotá?", k=5)
+    assert "session 3" in results.scope.named()
+    assert results.practices and {m.record.session for m in results.practices} == {"session 3"}
+    assert {m.record.doc_id for m in results.practices} == {"V-2024"}
+    assert results[0].part == "session 3"
+    wide = searcher.search("¿Qué buenas prácticas se compartieron en la sesión 3 de la plenaria de Bogotá?", k=5,
+                           without_scope=["session 3"])
+    assert "session 3" not in wide.scope.named() and len({m.record.session for m in wide.practices}) > 1
 
 
 def test_two_plenaries_named_make_a_question_cross_plenary_whatever_its_words():

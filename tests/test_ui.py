@@ -467,3 +467,12 @@ def test_old_export_folders_are_removed_when_a_new_export_is_written(tmp_path):
     os.utime(old, (long_ago, long_ago))
     csv_path, _ = write_exports([], "alertas", {}, directory=tmp_path)
     assert csv_path.exists() and not old.exists()
+
+
+def test_a_session_in_the_scope_chips_is_named_in_the_readers_language():
+    from ui.search_tab import Shown, scope_choices
+
+    shown = Shown(query="¿Qué se compartió en la sesión 3?", scope=["session 3", "Costa Rica"], scope_off=["roadmap 2"])
+    assert scope_choices(shown, {}, "es")["choices"] == [("Sesión 3", "session 3"), ("Costa Rica", "Costa Rica"),
+                                                         ("Hoja de ruta 2", "roadmap 2")]
+    assert scope_choices(shown, {}, "en")["choices"][0] == ("Session 3", "session 3")

@@ -5,6 +5,7 @@ the page waits for nothing a reader did not ask for.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from search.searcher import MAX_QUERY_CHARS, SearchError
 from ui.documents import document_language, documents_of, original_file
 from ui.download import export_button
 from ui.export import write_exports
-from ui.i18n import DEFAULT_LANGUAGE, facet_label, t
+from ui.i18n import DEFAULT_LANGUAGE, facet_label, part_label, t
 from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
 from ui.page_script import mark_languages_js, pending_js, reveal_js
 from ui.render import error_html, results_html
@@ -105,6 +106,8 @@ def scope_choices(shown: Shown | None, documents: dict, lang: str) -> dict:
     def label(value: str) -> str:
         if value in documents:
             return documents[value].title
+        if re.fullmatch(r"(?:session|roadmap) \d+", value):
+            return part_label(value, lang)
         country = canonical_country(value)
         return country_in_english(country) if country and lang == "en" else value
 
