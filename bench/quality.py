@@ -35,6 +35,8 @@ SUITES = (
     ("reports: researchers' questions (blind)", "reports", (DATA / "research_blind.jsonl",), None),
     # a second set written the same way after the first was read (2026-11-28), read once after the last change
     ("reports: researchers' questions (second blind set)", "reports", (DATA / "research_blind2.jsonl",), None),
+    # a third, written after the second was read (2026-11-28), read once after that session's last change
+    ("reports: researchers' questions (third blind set)", "reports", (DATA / "research_blind3.jsonl",), None),
     ("new documents: tuning set", "tune", (DATA / "docs_tune.jsonl",), DATA / "docs_tune_negatives.jsonl"),
     ("new documents: three laws (first blind set)", "laws", (DATA / "laws_blind.jsonl",),
      DATA / "laws_blind_negatives.jsonl"),

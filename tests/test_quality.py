@@ -102,9 +102,19 @@ def test_no_good_match_fires_on_near_misses_and_rarely_on_their_answerable_neigh
     assert false_alarms <= 0.06 * len(answerable)
 
 
-def test_researchers_blind_questions_keep_the_figures_of_their_single_reading(searcher):
-    # read once after the last change (`python -m bench.quality`): list hit@5 0.917, items@10 0.926; all 0.920
-    queries = [q for q in load_queries(DEV_QUERIES.parent / "research_blind.jsonl") if q.get("style") != "unanswerable"]
+# Each blind set was read once, after the last change of its time (`python -m bench.quality`); its floors sit a
+# little under that reading: (list hit@5, list items@10, all hit@5) read, then floors.
+BLIND_READINGS = {
+    "research_blind.jsonl": (0.88, 0.88, 0.89),  # read at a923d1d: 0.917, 0.926, 0.920
+    "research_blind2.jsonl": (0.77, 0.77, 0.82),  # read at 65b7c9e: 0.800, 0.798, 0.850
+    "research_blind3.jsonl": (0.80, 0.83, 0.87),  # read at 6ab8190: 0.833, 0.862, 0.900
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLIND_READINGS))
+def test_researchers_blind_questions_keep_the_figures_of_their_single_reading(searcher, name):
+    queries = [q for q in load_queries(DEV_QUERIES.parent / name) if q.get("style") != "unanswerable"]
     styles = evaluate(searcher, queries, modes=("hybrid",), by="style")["hybrid"]
-    assert styles["list"].hit5 >= 0.88 and styles["list"].items10 >= 0.88
-    assert styles["all"].hit5 >= 0.89
+    list_hit5, list_items, all_hit5 = BLIND_READINGS[name]
+    assert styles["list"].hit5 >= list_hit5 and styles["list"].items10 >= list_items
+    assert styles["all"].hit5 >= all_hit5
