@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from ingest.gazetteer import world_country
 from index.build import law_titles, passage_texts
+from ingest.gazetteer import world_country
 from search.filters import canonical_value
 from search.filters import field_name as filter_field
 from search.expansion import AcronymExpander, learn_acronyms
