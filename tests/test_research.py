@@ -189,8 +189,14 @@ def test_a_country_the_closest_passages_never_name_is_said_plainly_and_the_passa
 ])
 def test_a_country_no_passage_names_is_said_plainly(searcher, query, country):
     # not a member: the gazetteer of members does not know it, the world's list of countries does
+    from ui.render import results_html
+
     results = searcher.search(query, k=3)
     assert results.no_good_match and results.unmentioned == [country] and len(results) == 3
+    page = results_html(list(results), "es", query=query, no_good_match=True, unmentioned=results.unmentioned,
+                        unknown_terms=results.unknown_terms)
+    assert page.count(country) >= 1 and "no mencionan" not in page  # said once: no passage at all names it
+    assert f"Ningún pasaje menciona: {country}" in page
 
 
 def test_a_count_or_a_year_in_a_name_is_not_taken_for_a_law_number():

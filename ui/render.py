@@ -177,6 +177,8 @@ def results_html(hits: list[Hit], lang: str, *, query: str = "", no_good_match: 
             notice += " " + t("absent", lang, names=", ".join(absent))
         if no_practices:
             notice += " " + t("no_practices", lang, names=", ".join(no_practices))
+        # a name no passage at all holds is said once, by the stronger sentence below
+        unmentioned = [name for name in unmentioned if name not in unknown_terms]
         if unmentioned:
             notice += " " + t("unmentioned", lang, names=", ".join(unmentioned))
         if unknown_terms:
