@@ -107,7 +107,9 @@ def _previous_vectors(data: store.IndexData | None, model_info) -> dict[str, np.
     known: dict[str, np.ndarray] = {}
     for sentence, vector in zip((s for group in data.sentences for s in group), data.sentence_vectors):
         known[_key(sentence)] = vector
-    if data.practice_vectors is not None:
+    # a record's vector is keyed by the text it is embedded as today: only right if that text was made the same way
+    same_text = data.manifest.settings.get("practice_text", 1) == PracticeRecord.EMBEDDING_TEXT_VERSION
+    if data.practice_vectors is not None and same_text:
         for practice, vector in zip(data.practices, data.practice_vectors):
             known[_key(practice.embedding_text())] = vector
     for text, vector in zip(passage_texts(data.chunks, law_titles(data.documents.values())), data.vectors):
@@ -177,7 +179,7 @@ def build_index(
         sentences=sentences,
         sentence_vectors=sentence_vectors,
         model_info=embedder.info,
-        settings=settings,
+        settings={**settings, "practice_text": PracticeRecord.EMBEDDING_TEXT_VERSION},
         practices=practices,
         practice_vectors=practice_vectors,
         lexical=LexicalIndex.build(texts),

@@ -83,6 +83,10 @@ class PracticeRecord:
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
 
+    # Raise it when embedding_text changes: a build then embeds the records anew instead of reusing the vectors
+    # of a generation built with the old text (index.build, the manifest's "practice_text").
+    EMBEDDING_TEXT_VERSION = 1
+
     def embedding_text(self) -> str:
         """Return the text a record is embedded as: its name and who shared it."""
         holders = self.countries + self.organisations or ([self.holder] if self.holder else [])

@@ -192,3 +192,17 @@ def test_a_text_that_is_a_passage_and_a_sentence_or_repeated_is_embedded_once(tm
     assert data.sentences == [[formula], [formula]]
     assert np.allclose(data.vectors[0], data.sentence_vectors[0], atol=1e-3)  # sentences: half precision
     assert np.array_equal(data.vectors[0], data.vectors[1])
+
+
+def test_records_embedded_with_another_text_are_embedded_again_not_reused(real_index, embedder):
+    # a generation records how its practice records were embedded; one made another way lends them no vectors
+    from index.build import _key, _previous_vectors
+    from ingest.practices import PracticeRecord
+
+    data = store.load_generation(store.live_generation(real_index))
+    assert data.practices and data.manifest.settings["practice_text"] == PracticeRecord.EMBEDDING_TEXT_VERSION
+    record_texts = {_key(p.embedding_text()) for p in data.practices}
+    assert record_texts <= set(_previous_vectors(data, embedder.info))
+    older = replace(data, manifest=replace(data.manifest, settings={**data.manifest.settings, "practice_text": 0}))
+    passages_only = _previous_vectors(older, embedder.info)
+    assert passages_only and record_texts - set(passages_only)  # the records are embedded again
