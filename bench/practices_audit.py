@@ -85,9 +85,8 @@ def audit(reference: list[dict], records: dict[str, list], chunks: dict[str, obj
         rows = [r for r in reference if r["doc_id"] == doc_id]
         found = records.get(doc_id, [])
         pairs, missing, extra = pair(rows, found)
-        sessions = sorted(set(Counter(r["session"] for r in rows)) | {r.session for r in found},
-                          key=lambda s: (len(s or ""), s or ""))
         want, got = Counter(r["session"] for r in rows), Counter(r.session for r in found)
+        sessions = sorted(set(want) | set(got), key=lambda s: (len(s or ""), s or ""))
         out.append(table(f"{doc_id}: practices per session (reference by hand / extracted)",
                          ["session", "reference", "extracted"],
                          [[s, want[s], got[s]] for s in sessions] + [["total", len(rows), len(found)]]))

@@ -45,7 +45,7 @@ def short(hit, lang: str = "es") -> str:
     "Ley de Migración (México), art. 111, p. 43", the way a lawyer cites it."""
     page = _pages(hit, lang)
     if hit.article:
-        return f"{_law_title(hit)}, art. {hit.article}, {page}"
+        return f"{_title(hit)}, art. {hit.article}, {page}"
     parts = [hit.title]
     if hit.plenary and hit.year:
         place = f"{hit.city}, " if hit.city else ""
@@ -63,8 +63,12 @@ def _pages(hit, lang: str) -> str:
     return f"pp. {pages}" if "-" in pages else f"p. {pages}"
 
 
-def _law_title(hit) -> str:
-    return f"{hit.title} ({hit.country})" if hit.country and hit.country not in hit.title else hit.title
+def _title(hit) -> str:
+    """Gives the title a reference names: a law's article says which country's law it is ("Ley de Migración
+    (México)")."""
+    if hit.article and hit.country and hit.country not in hit.title:
+        return f"{hit.title} ({hit.country})"
+    return hit.title
 
 
 # -- APA and Chicago: text with its title in italics ----------------------------------------------------------------
@@ -109,7 +113,7 @@ def _meeting(hit, lang: str) -> list[str]:
 def apa(hit, lang: str = "es") -> Citation:
     """Gives the APA (7th ed.) reference of a passage, without an author (the title leads):
     "Informe de la V Reunión Plenaria CRM-CSM (V Plenaria, Bogotá, Colombia). (2024). Sección «…», p. 12. URL"""
-    title = _law_title(hit) if hit.article else hit.title
+    title = _title(hit)
     meeting = _meeting(hit, lang)
     pieces = [(title, True), (f" ({', '.join(meeting)})" if meeting else "", False),
               (f". ({hit.year or _word('no_date', lang)}). ", False),
@@ -123,7 +127,7 @@ def apa(hit, lang: str = "es") -> Citation:
 def chicago(hit, lang: str = "es") -> Citation:
     """Gives the Chicago (17th ed., note) citation of a passage:
     "Informe de la V Reunión Plenaria CRM-CSM (V Plenaria, Bogotá, Colombia, 2024), sección «…», 12, URL."."""
-    title = _law_title(hit) if hit.article else hit.title
+    title = _title(hit)
     published = [*_meeting(hit, lang), *([str(hit.year)] if hit.year else [])]
     pieces = [(title, True), (f" ({', '.join(published)})" if published else "", False),
               (", " + ", ".join(_where(hit, lang, bare_page=True)), False)]
@@ -147,12 +151,13 @@ def ris(hits, languages: dict[str, str] | None = None) -> str:
     records = []
     for hit in hits:
         pages = (hit.pages() or "").split("-")
-        tags = [("TY", RIS_TYPES.get(hit.doc_type, "RPRT")), ("TI", _law_title(hit) if hit.article else hit.title),
+        url = web_address(hit.source)
+        tags = [("TY", RIS_TYPES.get(hit.doc_type, "RPRT")), ("TI", _title(hit)),
                 ("T2", _word("plenary", "es", plenary=hit.plenary) if hit.plenary else ""),
                 ("PY", str(hit.year or "")), ("CY", hit.city or ""), ("SP", pages[0]),
-                ("EP", pages[1] if len(pages) > 1 else ""), ("UR", web_address(hit.source) or ""),
+                ("EP", pages[1] if len(pages) > 1 else ""), ("UR", url or ""),
                 ("LA", languages.get(hit.doc_id, "")), ("ID", hit.chunk_id),
-                ("N1", short(hit)), ("N1", "" if web_address(hit.source) else hit.source or "")]
+                ("N1", short(hit)), ("N1", "" if url else hit.source or "")]
         lines = [f"{tag}  - {_one_line(value)}" for tag, value in tags if value]
         records.append("\r\n".join(lines + ["ER  - "]) + "\r\n")
     return "\r\n".join(records)
@@ -184,7 +189,7 @@ def bibtex(hits, languages: dict[str, str] | None = None) -> str:
     entries = []
     for hit in hits:
         url = web_address(hit.source)
-        fields = [("title", "{" + bibtex_escape(_law_title(hit) if hit.article else hit.title) + "}"),
+        fields = [("title", "{" + bibtex_escape(_title(hit)) + "}"),
                   ("howpublished", bibtex_escape(", ".join(_meeting(hit, "es")))),
                   ("year", str(hit.year or "")), ("address", bibtex_escape(hit.city or "")),
                   ("pages", (hit.pages() or "").replace("-", "--")),

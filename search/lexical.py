@@ -46,12 +46,17 @@ def language_neutral_terms(query: str) -> list[str]:
     neutral = []
     for match in re.finditer(r"[\wÀ-ÿ][\w.À-ÿ/-]*", query):
         word = match.group(0).strip(".")
-        is_acronym = len(word) >= 2 and sum(c.isupper() for c in word) >= 2
-        has_digit = any(c.isdigit() for c in word)
-        is_name = word[:1].isupper() and match.start() > 0 and word.lower() not in ENGLISH_STOPWORDS
-        if is_acronym or has_digit or is_name:
+        if _looks_like_name(word, capital_counts=match.start() > 0):
             neutral.append(word)
     return neutral
+
+
+def _looks_like_name(word: str, *, capital_counts: bool = True) -> bool:
+    """Tells whether a word is an acronym ("OIM"), holds a number ("285-04") or, when capital_counts, is capitalised
+    and no English stopword ("Darién", not "What")."""
+    if (len(word) >= 2 and sum(c.isupper() for c in word) >= 2) or any(c.isdigit() for c in word):
+        return True
+    return capital_counts and word[:1].isupper() and word.lower() not in ENGLISH_STOPWORDS
 
 
 # words that join the parts of one name: "Santiago de los Caballeros", "Vuelta a la Patria"
@@ -68,9 +73,7 @@ def names_in(query: str) -> list[str]:
     for match in re.finditer(r"[\wÀ-ÿ][\w.À-ÿ/-]*|[,.?!¿¡:;()\"«»“”]", query):
         word = match.group(0).strip(".")
         opens = not query[:match.start()].strip() or bool(re.search(r"[.?!¿¡:;(\"«“]\s*$", query[:match.start()]))
-        is_acronym = len(word) >= 2 and sum(c.isupper() for c in word) >= 2
-        is_capitalised = word[:1].isupper() and word.lower() not in ENGLISH_STOPWORDS
-        tokens.append((word, bool(word) and (is_acronym or any(c.isdigit() for c in word) or is_capitalised), opens))
+        tokens.append((word, bool(word) and _looks_like_name(word), opens))
     names, current, joiners = [], [], []
     for i, (word, looks, opens) in enumerate(tokens):
         if looks and opens and not (i + 1 < len(tokens) and tokens[i + 1][1]):

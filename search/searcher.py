@@ -302,6 +302,7 @@ class Searcher:
         a country by any of its names: "Mexico", "mexicano")."""
         from ingest.gazetteer import countries_meant
 
+        english = (language or detect_language(query)) == "en"
         unknown = []
         for name in names_in(query):
             # a country by its canonical name, the name's other words as they are: "Ley de Migraciones 25.871 de
@@ -310,13 +311,12 @@ class Searcher:
             countries = countries_meant(name) or ([world] if world else [])
             rest = [word for word in name.split() if not countries_meant(word)] if not world else []
             spelled = " ".join(rest + countries)
-            if identifying_numbers(name) - self._numbers:  # "21.325" is not "21" and "325" anywhere
+            if self._numbers_missing(name):  # "21.325" is not "21" and "325" anywhere
                 unknown.append(name)
                 continue
             if self.lexical.knows(analyse(spelled)):
                 continue
             # an English name the passages write in Spanish ("Human Mobility Observatory"): known by its glossary terms
-            english = (language or detect_language(query)) == "en"
             spanish = default_glossary().translate(name).text if english else ""
             if not (spanish and self.lexical.knows(analyse(spanish))):
                 unknown.append(name)
@@ -379,8 +379,8 @@ class Searcher:
         if lexical is not None and lexical.max() > 0:
             score += weight * lexical[candidates] / lexical.max()
         # practices are shared at meetings: "¿Qué compartió Costa Rica en 2024?" asks about the 2024 plenary
-        scope = self._scope.read(query, extra=spanish_gloss, ignore=without_scope,
-                                 of_meetings=read_intent(query).wants_practices)
+        intent = read_intent(query)
+        scope = self._scope.read(query, extra=spanish_gloss, ignore=without_scope, of_meetings=intent.wants_practices)
         if scope.doc_ids and len(scope.doc_ids) < len(self.data.documents) and settings.scope_boost:
             in_scope = np.isin(self._doc_of[candidates], [self._doc_number.get(d, -1) for d in scope.doc_ids])
             score += settings.scope_boost * in_scope
@@ -388,7 +388,8 @@ class Searcher:
             score += settings.scope_boost * np.array([self.data.chunks[i].part in scope.parts
                                                       for i in candidates.tolist()])
         plenaries = {self.data.documents[d].plenary for d in scope.doc_ids if self.data.documents[d].plenary}
-        intent = read_intent(query, plenaries_named=len(plenaries))
+        if len(plenaries) >= 2:  # two plenaries named make it a question across them, whatever its words
+            intent = read_intent(query, plenaries_named=len(plenaries))
         practices = []
         if intent.wants_practices and mode == "hybrid":
             practices = self._matching_practices(query_vector, scope, allowed)
@@ -411,7 +412,7 @@ class Searcher:
             floor, floor_unknown = settings.weak_below_en, settings.weak_with_unknown_name_below_en
         weak = top_meaning < floor or (bool(unknown) and top_meaning < floor_unknown)
         # a name with a number no passage holds ("Ley 21.325", "Decreto 1350"): asked for, not here, at any score
-        weak = weak or bool(identifying_numbers(" ".join(unknown)) - self._numbers)
+        weak = weak or any(self._numbers_missing(name) for name in unknown)
         many = settings.country_in_nearest
         nearest = best if len(best) >= many else self._without_repeats(order, many)
         in_records = {c for match in practices for c in match.record.countries}
@@ -431,6 +432,10 @@ class Searcher:
     def _numbers(self) -> set[str]:
         """Gives the identifying numbers (identifying_numbers) the passages hold."""
         return set().union(*(identifying_numbers(chunk.text) for chunk in self.data.chunks))
+
+    def _numbers_missing(self, name: str) -> set[str]:
+        """Gives the identifying numbers of a name that no passage holds."""
+        return identifying_numbers(name) - self._numbers
 
     def _unmentioned(self, countries: list[str], ids: list[int]) -> list[str]:
         """Gives the countries that none of the passages ids names, in its text (Chunk.countries, read at ingest),

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from ingest.gazetteer import fold
-from ui.documents import original_file
+from search.sources import original_pdf
 
 
 class IndexView:
@@ -56,4 +56,4 @@ class IndexView:
 
     def original_file(self, doc_id: str) -> Path | None:
         """Gives the document's original PDF inside the corpus folder, or None (unknown, not a PDF, outside it)."""
-        return original_file(self.live().data.documents, self.corpus_dir, doc_id)
+        return original_pdf(self.corpus_dir, self.live().data.documents.get(doc_id))

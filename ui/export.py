@@ -48,9 +48,13 @@ def write_exports(hits: list[Hit], query: str, filters: dict, directory: Path | 
                   formats: tuple[str, ...] = FORMATS, languages: dict[str, str] | None = None) -> tuple[Path, ...]:
     """Gives the paths of new files, one per format asked (CSV, JSON, RIS, BibTeX "bib"), holding the hits with
     their citations; languages gives each hit's document language by doc_id (RIS and BibTeX record it)."""
-    references = {"ris": lambda: ris(hits, languages), "bib": lambda: bibtex(hits, languages)}
     return _write(export_records(hits), CSV_FIELDS, "hits", query, filters, directory, "results", formats,
-                  references=references)
+                  references=_references(hits, languages))
+
+
+def _references(hits: list[Hit], languages: dict[str, str] | None) -> dict:
+    """Gives the reference formats' writers of some passages, run only for the formats asked."""
+    return {"ris": lambda: ris(hits, languages), "bib": lambda: bibtex(hits, languages)}
 
 
 def write_compare_exports(columns, query: str, directory: Path | None = None,
@@ -64,9 +68,8 @@ def write_compare_exports(columns, query: str, directory: Path | None = None,
     filters = {"plenary": [plenary for plenary, _ in columns if plenary]}
     # the same plenary on both sides shows the same passages: one reference each (BibTeX refuses a repeated key)
     passages = list({hit.chunk_id or id(hit): hit for _, hits in columns for hit in hits}.values())
-    references = {"ris": lambda: ris(passages, languages), "bib": lambda: bibtex(passages, languages)}
     return _write(records, COMPARE_CSV_FIELDS, "hits", query, filters, directory, "compare", formats,
-                  prefix="compare-", references=references)
+                  prefix="compare-", references=_references(passages, languages))
 
 
 def practice_records(matches) -> list[dict]:

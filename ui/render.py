@@ -21,8 +21,9 @@ _runs = itertools.count(1)  # stamps each rendering so a browser (tests, bench) 
 
 def source_html(source: str) -> str:
     """Gives a source as escaped text, or as a link when it is a plain http(s) address."""
-    if web_address(source):
-        url = escape(source.strip())
+    url = web_address(source)
+    if url:
+        url = escape(url)
         return f'<a href="{url}" target="_blank" rel="noopener noreferrer nofollow">{url}</a>'
     return escape(source)
 

@@ -5,7 +5,6 @@ the page waits for nothing a reader did not ask for.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,10 +13,11 @@ import gradio as gr
 from search.filters import as_values
 from search.records import Hit
 from search.searcher import MAX_QUERY_CHARS, SearchError
-from ui.documents import document_language, documents_of, original_file
+from search.sources import original_pdf
+from ui.documents import document_language, documents_of
 from ui.download import export_button
 from ui.export import write_exports
-from ui.i18n import DEFAULT_LANGUAGE, facet_label, part_label, t
+from ui.i18n import DEFAULT_LANGUAGE, facet_label, is_named_part, part_label, t
 from ui.page import SEARCH_CONCURRENCY, SEARCH_CONCURRENCY_ID, PageContext
 from ui.page_script import mark_languages_js, pending_js, reveal_js
 from ui.render import error_html, results_html
@@ -82,13 +82,14 @@ def find(searcher, query: str, k: int, filters: dict, scope_off: list[str] = (),
     except SearchError as exc:
         return Shown(query, filters=filters, message=("search_failed", {"reason": str(exc)}))
     documents, doc_ids = documents_of(searcher), {hit.doc_id for hit in results}
+    corpus = Path(corpus_dir).resolve() if corpus_dir is not None else None  # once a search, not once a document
     return Shown(query, list(results), filters, no_good_match=results.no_good_match,
                  unknown_terms=results.unknown_terms, scope=results.scope.named(), scope_off=list(scope_off),
                  languages={doc_id: document_language(documents, doc_id) for doc_id in doc_ids},
                  practices=list(results.practices), absent=list(results.scope.absent),
                  no_practices=results.scope.named() if results.no_practices else [],
                  unmentioned=list(results.unmentioned),
-                 pdfs={doc_id for doc_id in doc_ids if original_file(documents, corpus_dir, doc_id)})
+                 pdfs={doc_id for doc_id in doc_ids if corpus and original_pdf(corpus, documents.get(doc_id))})
 
 
 def filters_label(filters: dict[str, list[str]], lang: str) -> str:
@@ -106,7 +107,7 @@ def scope_choices(shown: Shown | None, documents: dict, lang: str) -> dict:
     def label(value: str) -> str:
         if value in documents:
             return documents[value].title
-        if re.fullmatch(r"(?:session|roadmap) \d+", value):
+        if is_named_part(value):
             return part_label(value, lang)
         country = canonical_country(value)
         return country_in_english(country) if country and lang == "en" else value
